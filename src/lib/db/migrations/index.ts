@@ -1,0 +1,14 @@
+/**
+ * The two migration trees, listed explicitly (no directory scanning, so the compiled CLI and
+ * the tests see the same list). Append new migrations; never edit or reorder released ones.
+ */
+import type { Migration } from './helpers';
+import { migration as api001 } from './api/001-initial';
+import { migration as cell001 } from './cell/001-initial';
+
+export type Tree = 'api' | 'cell';
+
+export const MIGRATIONS: Record<Tree, Migration[]> = {
+  api: [api001],
+  cell: [cell001],
+};
