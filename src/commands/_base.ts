@@ -73,7 +73,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const verbose = !!(this.flags?.verbose || this.flags?.debug || this.argv.includes('--verbose') || this.argv.includes('--debug'));
     let ne: NovaliteError | null = isNovaliteError(err) ? err : null;
     if (!ne && (err instanceof Errors.CLIError) && (err.oclif?.exit === 2 || err.constructor.name.endsWith('Error'))) {
-      const msg = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:?$/.test(l) && !/^See more help with/.test(l)).join(' ');
+      const msg = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:?$/.test(l) && !/^See more help with/.test(l)).join(' ')
+        .replace(/Missing required flag (?!-)(\S+)/g, 'Missing required flag --$1');
       ne = new InvalidInputError(msg, { code: 'USAGE', hint: `Run \`novalite ${this.id?.replace(/:/g, ' ') ?? ''} --help\` for the flags.` });
     }
     const payload = ne ? ne.toJSON() : { code: 'INTERNAL_ERROR', message: `novalite hit a bug: ${err.message}`, hint: 'Run again with --verbose for the stack trace, and report it.' };

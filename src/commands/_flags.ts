@@ -1,5 +1,6 @@
 /** Flags shared by every command (baseFlags) and small flag helpers. */
 import { Flags } from '@oclif/core';
+import { InvalidInputError } from '../lib/errors';
 
 export const globalFlags = {
   json: Flags.boolean({ description: 'Print exactly one JSON document on stdout.', helpGroup: 'GLOBAL' }),
@@ -13,7 +14,7 @@ export const globalFlags = {
 export const dateFlag = Flags.custom<Date>({
   parse: async (input: string) => {
     const d = new Date(input);
-    if (Number.isNaN(d.getTime())) throw new Error(`Expected a date such as 2026-11-01 or 2026-11-01T10:00:00Z but received: ${input}`);
+    if (Number.isNaN(d.getTime())) throw new InvalidInputError(`Expected a date such as 2026-11-01 or 2026-11-01T10:00:00Z, got ${JSON.stringify(input)}.`);
     return d;
   },
 });

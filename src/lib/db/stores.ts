@@ -10,6 +10,7 @@ import type { Tree } from './migrations';
 import { ApiRepos, CellRepos, makeApiRepos, makeCellRepos } from './repos';
 
 export type { Tree } from './migrations';
+export type { Db } from './knex';
 
 export interface CellRef {
   uuid: string;

@@ -4,7 +4,7 @@
  * online data migrations.
  */
 import { Clock, isoTime } from '../clock';
-import type { Db } from '../db/knex';
+import type { Db } from '../db/stores';
 import { Stores } from '../db/stores';
 import { deriveCell0Url } from '../db/url';
 import { InvalidInputError } from '../errors';
