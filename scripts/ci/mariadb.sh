@@ -35,7 +35,6 @@ server_bin() {
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
-client() { mariadb --no-defaults -S "$sock" -u root "$@"; }
 alive() { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
 
 install_mariadb() {
@@ -105,7 +104,7 @@ start_mariadb() {
     [ "$attempt" -lt 3 ] || { stop_mariadb; die "could not start mariadbd"; }
   done
 
-  if ! client >/dev/null <<'SQL'
+  if ! mariadb --no-defaults -S "$sock" -u root >/dev/null <<'SQL'
 CREATE USER 'novalite'@'127.0.0.1' IDENTIFIED BY 'novalite-test-pw';
 CREATE USER 'novalite'@'localhost' IDENTIFIED BY 'novalite-test-pw';
 GRANT ALL PRIVILEGES ON *.* TO 'novalite'@'127.0.0.1' WITH GRANT OPTION;

@@ -21,7 +21,12 @@ sock="$root/sock"
 logf="$root/postgres.log"
 envf="$state/pg.env"
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# bin dir of the newest installed server, or empty
+pg_bin() {
+  local f
+  f=$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)
+  if [ -x "$f" ]; then dirname "$f"; fi
+}
 as_pg() { runuser -u postgres -- "$@"; }
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -59,9 +64,9 @@ stop_pg() {
 
 start_pg() {
   local t0=$SECONDS bin port attempt
-  [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || install_pg
   bin=$(pg_bin)
-  [ -x "$bin/initdb" ] || die "no initdb under /usr/lib/postgresql/*/bin"
+  if [ -z "$bin" ]; then install_pg; bin=$(pg_bin); fi
+  [ -n "$bin" ] || die "no initdb under /usr/lib/postgresql/*/bin"
   id postgres >/dev/null 2>&1 || die "system user 'postgres' missing"
 
   stop_pg # a leftover cluster from an earlier run is thrown away

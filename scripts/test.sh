@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): builds, checks the committed oclif manifest and the
+# import rules, starts the real PostgreSQL and MariaDB the suites need (installing them when
+# missing), runs every jest suite, prints a one-line summary, and stops what it started.
+# NOVALITE_TEST_ENGINES=sqlite skips the servers on a developer machine; never under CI=true.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATE=$(mktemp -d /tmp/novalite-test.XXXXXX)
+export NOVALITE_TEST_STATE="$STATE"
+cleanup() {
+  bash scripts/ci/mariadb.sh stop "$STATE" >/dev/null 2>&1 || true
+  bash scripts/ci/pg.sh stop "$STATE" >/dev/null 2>&1 || true
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+
+echo "== build" >&2
+npm run --silent build
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- oclif.manifest.json; then
+  echo "oclif.manifest.json is stale: run 'npm run build' and commit it." >&2
+  git --no-pager diff --stat -- oclif.manifest.json >&2
+  exit 1
+fi
+echo "== lint" >&2
+npm run --silent lint
+
+engines=${NOVALITE_TEST_ENGINES:-sqlite,postgresql,mysql}
+if [ "${CI:-}" = "true" ]; then engines=sqlite,postgresql,mysql; fi
+if [[ $engines == *postgresql* ]]; then
+  echo "== start PostgreSQL" >&2
+  bash scripts/ci/pg.sh start "$STATE"
+  # shellcheck disable=SC1091
+  source "$STATE/pg.env"
+fi
+if [[ $engines == *mysql* ]]; then
+  echo "== start MariaDB" >&2
+  bash scripts/ci/mariadb.sh start "$STATE"
+  # shellcheck disable=SC1091
+  source "$STATE/mariadb.env"
+fi
+
+echo "== jest (engines: $engines)" >&2
+status=0
+npx jest --ci --maxWorkers=2 --json --outputFile="$STATE/jest.json" "$@" || status=$?
+node scripts/test-summary.js "$STATE/jest.json" || true
+exit $status
