@@ -35,6 +35,10 @@ server_bin() {
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
+tools_present() {
+  local t
+  for t in mariadb-install-db mariadb-admin mariadb; do command -v "$t" >/dev/null || return 1; done
+}
 alive() { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
 
 install_mariadb() {
@@ -68,7 +72,10 @@ stop_mariadb() {
 
 start_mariadb() {
   local t0=$SECONDS bin port attempt pid
-  bin=$(server_bin) || { install_mariadb; bin=$(server_bin) || die "mariadbd not found after install"; }
+  if ! bin=$(server_bin) || ! tools_present; then
+    install_mariadb
+    bin=$(server_bin) || die "mariadbd not found after install"
+  fi
 
   stop_mariadb # a leftover server from an earlier run is thrown away
   mkdir -p "$data"

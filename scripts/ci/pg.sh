@@ -72,6 +72,8 @@ start_pg() {
   stop_pg # a leftover cluster from an earlier run is thrown away
   mkdir -p "$data" "$sock"
   chown -R postgres: "$root"
+  # initdb/postgres run as user postgres, which must get through STATE_DIR (mktemp -d is 0700)
+  as_pg test -x "$state" || chmod a+x "$state"
   chmod 700 "$data"
   as_pg test -w "$data" || die "user postgres cannot write $data (is a parent dir private?)"
 

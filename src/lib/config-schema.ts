@@ -27,6 +27,8 @@ export const CONFIG_SCHEMA: Record<string, SectionSpec> = {
       type: 'string', default: '', choices: ['', 'project', 'global'],
       help: 'Enforce unique server names per project or globally (empty: no check).',
     },
+    default_availability_zone: { type: 'string', default: 'nova', help: 'AZ of hosts that are in no AZ aggregate.' },
+    service_down_time: { type: 'int', default: 60, min: 1, help: 'Seconds without a heartbeat before a host is considered down.' },
     reclaim_instance_interval: { type: 'int', default: 0, min: 0, help: 'Seconds a soft-deleted server waits before it is reclaimed (0: delete at once).' },
   },
   api_database: {

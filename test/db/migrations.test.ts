@@ -12,7 +12,7 @@ const EXPECTED: Record<Tree, string[]> = {
     'quotas', 'project_user_quotas', 'quota_classes', 'request_specs', 'build_requests', 'projects'],
   cell: ['instances', 'instance_metadata', 'instance_system_metadata', 'instance_info_caches', 'instance_extra', 'instance_faults',
     'instance_actions', 'instance_actions_events', 'block_device_mapping', 'migrations', 'compute_nodes', 'services', 'tasks', 'tags',
-    'allocations', 'shadow_instances', 'shadow_instance_actions_events', 'shadow_services'],
+    'allocations', 'group_host_claims', 'group_affinity_hosts', 'shadow_instances', 'shadow_instance_actions_events', 'shadow_services'],
 };
 
 describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))('migrations on %s', (_n, engine) => {

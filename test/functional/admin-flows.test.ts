@@ -2,7 +2,10 @@
  * The nova-manage-style admin flows through the CLI, on every engine: SQLite always, and the
  * real PostgreSQL and MariaDB that the test command starts (required under CI=true).
  */
+import { headVersion } from '../../src/lib/db/migrator';
 import { deriveCell0Url } from '../../src/lib/db/url';
+
+const CELL = headVersion('cell');
 import { isolatedEnv, runCli } from '../helpers/cli';
 import { createTestDatabase, ensureDatabase, testEngines, TestEngine } from '../helpers/engines';
 
@@ -59,7 +62,7 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))('ad
       expect(a.json.to).toBe(a.json.from + (i === 0 ? 1 : 0));
       const d = await runCli(['db', 'sync', '--json'], env);
       expect(d.code).toBe(0);
-      expect(d.json.databases.map((x: any) => x.to)).toEqual([1, 1]);
+      expect(d.json.databases.map((x: any) => x.to)).toEqual([CELL, CELL]);
       const s = await runCli(['cell-v2', 'simple-cell-setup', '--json'], env);
       expect(s.code).toBe(0);
       expect(s.json.created).toEqual(i === 0 ? ['cell0', 'cell1'] : []);
@@ -88,9 +91,9 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))('ad
     expect(before.code).toBe(2);
     expect(before.json.checks.find((x: any) => x.check === 'Cell database schemas').details).toContain('cell2 at 0');
     const d = await runCli(['db', 'sync', '--json'], env);
-    expect(d.json.databases.find((x: any) => x.name === 'cell2')).toMatchObject({ from: 0, to: 1 });
+    expect(d.json.databases.find((x: any) => x.name === 'cell2')).toMatchObject({ from: 0, to: CELL });
     const v = await runCli(['db', 'version', '--json'], env);
-    expect(v.json.databases.map((x: any) => [x.name, x.version])).toEqual([['cell0', 1], ['cell1', 1], ['cell2', 1]]);
+    expect(v.json.databases.map((x: any) => [x.name, x.version])).toEqual([['cell0', CELL], ['cell1', CELL], ['cell2', CELL]]);
     const dup = await runCli(['cell-v2', 'create-cell', '--name', 'cell2', '--database-connection', c2.url, '--json'], env);
     expect(dup.code).toBe(4);
   });

@@ -195,3 +195,23 @@ function requireAdminUrl(engine: TestEngine): string {
   if (!engine.adminUrl) throw new Error(`engine ${engine.name} has no adminUrl`);
   return engine.adminUrl;
 }
+
+/**
+ * Makes sure the database named in `url` exists on the engine (for names novalite derives
+ * itself, like cell0's `<name>_cell0`), and returns a function that drops it.
+ */
+export async function ensureDatabase(engine: TestEngine, url: string): Promise<() => Promise<void>> {
+  if (engine.name === 'sqlite') {
+    const file = url.replace(/^sqlite:\/\//, '');
+    return once(async () => fs.rmSync(file, { force: true }));
+  }
+  const name = decodeURIComponent(new URL(url.replace(/^[a-z0-9+]+:/, 'http:')).pathname.slice(1));
+  if (!/^[a-z0-9_]{1,64}$/.test(name)) throw new Error(`unexpected database name ${name}`);
+  const adminUrl = requireAdminUrl(engine);
+  if (engine.name === 'postgresql') {
+    await withPg(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+    return once(async () => { await withPg(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)); });
+  }
+  await withMysql(adminUrl, (c) => c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`));
+  return once(async () => { await withMysql(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``)); });
+}

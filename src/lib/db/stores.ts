@@ -7,7 +7,7 @@ import { Config } from '../config';
 import { wrapDbError, Db, openDb, pingDb } from './knex';
 import { currentVersion, headVersion, requireHead, syncSchema } from './migrator';
 import type { Tree } from './migrations';
-import { ApiRepos, CellRepos, makeApiRepos, makeCellRepos } from './repos';
+import { ApiRepos, CellRepos, ClaimDefaults, makeApiRepos, makeCellRepos } from './repos';
 
 export type { Tree } from './migrations';
 export type { Db } from './knex';
@@ -58,7 +58,23 @@ export class Stores {
   async cell(cell: CellRef): Promise<CellRepos> {
     const db = this.cellDb(cell);
     await this.ensureHead(db, 'cell');
-    return makeCellRepos(db.knex);
+    return makeCellRepos(db.knex, { uuid: cell.uuid, name: cell.name }, this.claimDefaults());
+  }
+
+  /**
+   * Allocation ratios and reserved amounts for hosts that set none. Nova's defaults since
+   * Stein: the initial_*_allocation_ratio values (vCPU 4.0, RAM 1.0, disk 1.0).
+   */
+  claimDefaults(): ClaimDefaults {
+    const c = this.config;
+    return {
+      cpuAllocationRatio: c.get<number | null>('compute', 'cpu_allocation_ratio') ?? 4.0,
+      ramAllocationRatio: c.get<number | null>('compute', 'ram_allocation_ratio') ?? 1.0,
+      diskAllocationRatio: c.get<number | null>('compute', 'disk_allocation_ratio') ?? 1.0,
+      reservedHostCpus: c.get<number>('compute', 'reserved_host_cpus'),
+      reservedHostMemoryMb: c.get<number>('compute', 'reserved_host_memory_mb'),
+      reservedHostDiskMb: c.get<number>('compute', 'reserved_host_disk_mb'),
+    };
   }
 
   private async ensureHead(db: Db, tree: Tree): Promise<void> {

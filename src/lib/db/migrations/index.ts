@@ -5,10 +5,11 @@
 import type { Migration } from './helpers';
 import { migration as api001 } from './api/001-initial';
 import { migration as cell001 } from './cell/001-initial';
+import { migration as cell002 } from './cell/002-scheduling';
 
 export type Tree = 'api' | 'cell';
 
 export const MIGRATIONS: Record<Tree, Migration[]> = {
   api: [api001],
-  cell: [cell001],
+  cell: [cell001, cell002],
 };

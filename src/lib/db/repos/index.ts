@@ -1,6 +1,11 @@
 /** Repository bundles for the API database and for one cell database. */
 import type { Knex } from 'knex';
+import { AggregateRepo } from './aggregates';
 import { ArchiveRepo } from './archive';
+import { ClaimDefaults, ClaimRepo } from './claims';
+import { FlavorRepo } from './flavors';
+import { HostRepo } from './hosts';
+import { ServerGroupRepo } from './server-groups';
 import { CellMappingRepo, HostMappingRepo, InstanceMappingRepo } from './cell-mappings';
 import { ComputeNodeRepo } from './compute-nodes';
 import { InstanceAdminRepo } from './instances-admin';
@@ -9,18 +14,31 @@ export interface ApiRepos {
   cells: CellMappingRepo;
   hostMappings: HostMappingRepo;
   instanceMappings: InstanceMappingRepo;
+  flavors: FlavorRepo;
+  aggregates: AggregateRepo;
+  serverGroups: ServerGroupRepo;
 }
 
 export interface CellRepos {
   archive: ArchiveRepo;
   computeNodes: ComputeNodeRepo;
   instancesAdmin: InstanceAdminRepo;
+  hosts: HostRepo;
+  claims: ClaimRepo;
 }
+
+export type { ClaimDefaults } from './claims';
 
 export function makeApiRepos(k: Knex): ApiRepos {
-  return { cells: new CellMappingRepo(k), hostMappings: new HostMappingRepo(k), instanceMappings: new InstanceMappingRepo(k) };
+  return {
+    cells: new CellMappingRepo(k), hostMappings: new HostMappingRepo(k), instanceMappings: new InstanceMappingRepo(k),
+    flavors: new FlavorRepo(k), aggregates: new AggregateRepo(k), serverGroups: new ServerGroupRepo(k),
+  };
 }
 
-export function makeCellRepos(k: Knex): CellRepos {
-  return { archive: new ArchiveRepo(k), computeNodes: new ComputeNodeRepo(k), instancesAdmin: new InstanceAdminRepo(k) };
+export function makeCellRepos(k: Knex, cell: { uuid: string; name: string | null }, defaults: ClaimDefaults): CellRepos {
+  return {
+    archive: new ArchiveRepo(k), computeNodes: new ComputeNodeRepo(k), instancesAdmin: new InstanceAdminRepo(k),
+    hosts: new HostRepo(k, cell), claims: new ClaimRepo(k, defaults),
+  };
 }

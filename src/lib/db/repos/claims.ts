@@ -1,0 +1,128 @@
+/**
+ * Cell DB: atomic resource claims. A claim is one transaction: a conditional UPDATE of the
+ * compute node that re-checks capacity against the row's own inventory, reserved amounts and
+ * allocation ratios (so a stale scheduler snapshot can never overcommit), the allocation row,
+ * and for server groups a row whose unique key makes conflicting placements impossible.
+ */
+import type { Knex } from 'knex';
+import { Resources } from '../../model/compute';
+
+export interface ClaimDefaults {
+  cpuAllocationRatio: number;
+  ramAllocationRatio: number;
+  diskAllocationRatio: number;
+  reservedHostCpus: number;
+  reservedHostMemoryMb: number;
+  reservedHostDiskMb: number;
+}
+
+export interface ClaimRequest {
+  nodeId: number;
+  host: string;
+  consumerUuid: string;
+  resources: Resources;
+  /** Tighter caps from per-aggregate ratios (Aggregate{Core,Ram,Disk}Filter), if any. */
+  caps?: { vcpus?: number; memoryMb?: number; diskGb?: number };
+  group?: { uuid: string; policy: 'affinity' | 'anti-affinity'; maxPerHost: number };
+}
+
+export type ClaimOutcome = { ok: true } | { ok: false; reason: 'capacity' | 'group' };
+
+class GroupConflict extends Error {}
+
+export class ClaimRepo {
+  constructor(private readonly k: Knex, private readonly defaults: ClaimDefaults) {}
+
+  async claim(req: ClaimRequest, now: string): Promise<ClaimOutcome> {
+    const d = this.defaults;
+    const r = req.resources;
+    try {
+      const ok = await this.k.transaction(async (tx) => {
+        const q = tx('compute_nodes').where({ id: req.nodeId }).whereNull('deleted_at')
+          .whereRaw('vcpus_used + ? <= (vcpus - COALESCE(reserved_host_cpus, ?)) * COALESCE(cpu_allocation_ratio, ?)', [r.vcpus, d.reservedHostCpus, d.cpuAllocationRatio])
+          .whereRaw('memory_mb_used + ? <= (memory_mb - COALESCE(reserved_host_memory_mb, ?)) * COALESCE(ram_allocation_ratio, ?)', [r.memoryMb, d.reservedHostMemoryMb, d.ramAllocationRatio])
+          .whereRaw('local_gb_used + ? <= (local_gb - COALESCE(reserved_host_disk_mb, ?) / 1024.0) * COALESCE(disk_allocation_ratio, ?)', [r.diskGb, d.reservedHostDiskMb, d.diskAllocationRatio]);
+        if (req.caps?.vcpus !== undefined) q.whereRaw('vcpus_used + ? <= ?', [r.vcpus, req.caps.vcpus]);
+        if (req.caps?.memoryMb !== undefined) q.whereRaw('memory_mb_used + ? <= ?', [r.memoryMb, req.caps.memoryMb]);
+        if (req.caps?.diskGb !== undefined) q.whereRaw('local_gb_used + ? <= ?', [r.diskGb, req.caps.diskGb]);
+        const n = await q.update({
+          vcpus_used: tx.raw('vcpus_used + ?', [r.vcpus]), memory_mb_used: tx.raw('memory_mb_used + ?', [r.memoryMb]),
+          local_gb_used: tx.raw('local_gb_used + ?', [r.diskGb]), running_vms: tx.raw('running_vms + 1'),
+          generation: tx.raw('generation + 1'), updated_at: now,
+        });
+        if (n !== 1) return false;
+        await tx('allocations').insert({ consumer_uuid: req.consumerUuid, compute_node_id: req.nodeId, vcpus: r.vcpus, memory_mb: r.memoryMb, disk_gb: r.diskGb, created_at: now });
+        if (req.group) await this.claimGroup(tx, req, now);
+        return true;
+      });
+      return ok ? { ok: true } : { ok: false, reason: 'capacity' };
+    } catch (e) {
+      if (e instanceof GroupConflict) return { ok: false, reason: 'group' };
+      throw e;
+    }
+  }
+
+  private async claimGroup(tx: Knex.Transaction, req: ClaimRequest, now: string): Promise<void> {
+    const g = req.group!;
+    if (g.policy === 'affinity') {
+      await tx('group_affinity_hosts').insert({ group_uuid: g.uuid, host: req.host, created_at: now }).onConflict('group_uuid').ignore();
+      const row = await tx('group_affinity_hosts').where({ group_uuid: g.uuid }).first('host');
+      if (row.host !== req.host) throw new GroupConflict();
+      return;
+    }
+    const [c] = await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host }).count({ n: '*' });
+    const slot = Number(c.n) + 1;
+    if (slot > g.maxPerHost) throw new GroupConflict();
+    await tx('group_host_claims').insert({ group_uuid: g.uuid, host: req.host, slot, consumer_uuid: req.consumerUuid, created_at: now })
+      .onConflict(['group_uuid', 'host', 'slot']).ignore();
+    const mine = await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host, slot }).first('consumer_uuid');
+    if (mine.consumer_uuid !== req.consumerUuid) throw new GroupConflict();
+  }
+
+  /** Frees everything a consumer holds in this cell; returns how many allocations it removed. */
+  async release(consumerUuid: string, now: string): Promise<number> {
+    return this.k.transaction(async (tx) => {
+      const allocs = await tx('allocations').where({ consumer_uuid: consumerUuid });
+      for (const a of allocs) {
+        await tx('compute_nodes').where({ id: a.compute_node_id }).update({
+          vcpus_used: tx.raw('vcpus_used - ?', [a.vcpus]), memory_mb_used: tx.raw('memory_mb_used - ?', [a.memory_mb]),
+          local_gb_used: tx.raw('local_gb_used - ?', [a.disk_gb]), running_vms: tx.raw('running_vms - 1'),
+          generation: tx.raw('generation + 1'), updated_at: now,
+        });
+      }
+      await tx('allocations').where({ consumer_uuid: consumerUuid }).delete();
+      await tx('group_host_claims').where({ consumer_uuid: consumerUuid }).delete();
+      return allocs.length;
+    });
+  }
+
+  async forConsumer(consumerUuid: string): Promise<Array<{ nodeId: number } & Resources>> {
+    const rows = await this.k('allocations').where({ consumer_uuid: consumerUuid });
+    return rows.map((a: Record<string, any>) => ({ nodeId: Number(a.compute_node_id), vcpus: a.vcpus, memoryMb: a.memory_mb, diskGb: a.disk_gb }));
+  }
+
+  /** Hosts whose usage exceeds their capacity, or disagrees with the sum of allocations. */
+  async inconsistentNodes(): Promise<Array<{ nodeId: number; host: string; problem: string }>> {
+    const rows = await this.k('compute_nodes as cn').whereNull('cn.deleted_at')
+      .leftJoin(this.k('allocations').select('compute_node_id').sum({ v: 'vcpus', m: 'memory_mb', d: 'disk_gb' }).count({ n: '*' }).groupBy('compute_node_id').as('a'), 'a.compute_node_id', 'cn.id')
+      .select('cn.id', 'cn.host', 'cn.vcpus_used', 'cn.memory_mb_used', 'cn.local_gb_used', 'cn.running_vms', 'a.v', 'a.m', 'a.d', 'a.n');
+    const out: Array<{ nodeId: number; host: string; problem: string }> = [];
+    for (const r of rows as Array<Record<string, any>>) {
+      if (Number(r.vcpus_used) !== Number(r.v ?? 0) || Number(r.memory_mb_used) !== Number(r.m ?? 0) || Number(r.local_gb_used) !== Number(r.d ?? 0)) {
+        out.push({ nodeId: Number(r.id), host: r.host, problem: 'usage differs from the sum of allocations' });
+      }
+    }
+    return out;
+  }
+
+  /** Hosts whose usage exceeds what their inventory, reserved amounts and ratios allow. */
+  async overcommittedNodes(): Promise<Array<{ nodeId: number; host: string }>> {
+    const d = this.defaults;
+    const rows = await this.k('compute_nodes').whereNull('deleted_at').where((w) => w
+      .whereRaw('vcpus_used > (vcpus - COALESCE(reserved_host_cpus, ?)) * COALESCE(cpu_allocation_ratio, ?)', [d.reservedHostCpus, d.cpuAllocationRatio])
+      .orWhereRaw('memory_mb_used > (memory_mb - COALESCE(reserved_host_memory_mb, ?)) * COALESCE(ram_allocation_ratio, ?)', [d.reservedHostMemoryMb, d.ramAllocationRatio])
+      .orWhereRaw('local_gb_used > (local_gb - COALESCE(reserved_host_disk_mb, ?) / 1024.0) * COALESCE(disk_allocation_ratio, ?)', [d.reservedHostDiskMb, d.diskAllocationRatio]))
+      .select('id', 'host');
+    return rows.map((r: Record<string, any>) => ({ nodeId: Number(r.id), host: r.host }));
+  }
+}
