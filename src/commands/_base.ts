@@ -5,6 +5,7 @@
  */
 import { Command, Errors, Interfaces } from '@oclif/core';
 import chalk from 'chalk';
+import { format } from 'node:util';
 import { Context } from '../lib/context';
 import { InvalidInputError, isNovaliteError, NovaliteError } from '../lib/errors';
 import { globalFlags } from './_flags';
@@ -49,6 +50,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** True only on a terminal, without --yes, --json or CI=true. */
   protected get interactive(): boolean {
     return !!process.stdin.isTTY && !!process.stdout.isTTY && !this.flags.yes && !this.jsonMode && process.env.CI !== 'true';
+  }
+
+  /** Human output goes straight to stdout (oclif's logger would route through console). */
+  public override log(message = '', ...args: unknown[]): void {
+    process.stdout.write(`${format(message, ...args)}\n`);
   }
 
   /** A line for people on stderr (never pollutes --json stdout). */

@@ -17,6 +17,12 @@ async function insertRows(url: string, table: string, rows: Record<string, unkno
   try { await db.knex(table).insert(rows); } finally { await db.close(); }
 }
 
+async function update(url: string, table: string, where: Record<string, unknown>, patch: Record<string, unknown>): Promise<void> {
+  const { openDb } = await import('../../src/lib/db/knex');
+  const db = openDb(url, { setting: 'test' });
+  try { await db.knex(table).where(where).update(patch); } finally { await db.close(); }
+}
+
 async function count(url: string, table: string): Promise<number> {
   const { openDb } = await import('../../src/lib/db/knex');
   const db = openDb(url, { setting: 'test' });
@@ -132,10 +138,11 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))('ad
 
   it('archives deleted servers with their rows and purges the shadow tables', async () => {
     const uuid = '33333333-3333-4333-8333-333333333333';
-    await insertRows(mainUrl, 'instances', [instance(uuid, { deleted_at: '2026-01-02T00:00:00.000Z' })]);
+    await insertRows(mainUrl, 'instances', [instance(uuid)]);
     await insertRows(mainUrl, 'instance_metadata', [{ instance_uuid: uuid, key: 'k', value: 'v', created_at: NOW }]);
     await insertRows(mainUrl, 'instance_actions', [{ action: 'create', instance_uuid: uuid, request_id: 'req-1', created_at: NOW }]);
     await runCli(['cell-v2', 'map-instances', '--cell-uuid', 'cell1', '--json'], env);
+    await update(mainUrl, 'instances', { uuid }, { deleted_at: '2026-01-02T00:00:00.000Z' });
     const early = await runCli(['db', 'archive-deleted-rows', '--before', '2026-01-01', '--json'], env);
     expect(early.code).toBe(0);
     expect(early.json.cells[0].tables).toEqual({});

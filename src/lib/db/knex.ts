@@ -26,7 +26,15 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+// knex logs driver warnings with console.log, which would break the one-JSON-document rule on
+// stdout. The same failures reach us as thrown errors, so its own log lines are dropped.
+const quiet = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
 function knexConfig(p: ParsedUrl, opts: OpenOptions): Knex.Config {
+  return { ...engineConfig(p, opts), log: quiet };
+}
+
+function engineConfig(p: ParsedUrl, opts: OpenOptions): Knex.Config {
   if (p.engine === 'sqlite') {
     const busy = opts.busyTimeoutMs ?? 10000;
     return {
