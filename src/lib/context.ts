@@ -6,7 +6,11 @@
 import { Clock, systemClock } from './clock';
 import { Config, LoadOptions } from './config';
 import { Stores } from './db/stores';
+import { AggregatesService } from './services/aggregates';
 import { CellsService } from './services/cells';
+import { FlavorsService } from './services/flavors';
+import { HostsService } from './services/hosts';
+import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
 
@@ -33,6 +37,14 @@ export class Context {
 
   get cells(): CellsService { return this.once('cells', () => new CellsService(this.stores, this.clock)); }
   get dbAdmin(): DbAdminService { return this.once('dbAdmin', () => new DbAdminService(this.stores, this.clock)); }
+  get flavors(): FlavorsService { return this.once('flavors', () => new FlavorsService(this.stores, this.clock)); }
+  get aggregates(): AggregatesService { return this.once('aggregates', () => new AggregatesService(this.stores, this.config, this.clock)); }
+  get serverGroups(): ServerGroupsService { return this.once('serverGroups', () => new ServerGroupsService(this.stores, this.clock)); }
+  get hosts(): HostsService {
+    return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates));
+  }
+  /** Who the CLI acts as: admin in the admin project (projects and users come with the servers issue). */
+  readonly actor = { projectId: 'admin', userId: 'admin' };
   get status(): StatusService { return this.once('status', () => new StatusService({ cells: this.cells, dbAdmin: this.dbAdmin })); }
 
   async close(): Promise<void> {
