@@ -28,7 +28,7 @@ export class FlavorsService {
   }
 
   async create(c: FlavorCreate): Promise<Flavor> {
-    const name = checkName('flavor', c.name);
+    const name = checkName('flavor', c.name, 'NAME');
     const vcpus = checkInt('--vcpus', c.vcpus, 1, FLAVOR_LIMITS.vcpus);
     const ram = checkInt('--ram (MB)', c.ram, 1, FLAVOR_LIMITS.ramMb);
     const disk = checkInt('--disk (GB)', c.disk, 0, FLAVOR_LIMITS.diskGb);
@@ -58,6 +58,9 @@ export class FlavorsService {
     if (patch.description !== undefined) await repo.update(f.id, { description: patch.description }, isoTime(this.clock.now()));
     if (patch.project) {
       if (f.isPublic) throw new ConflictError('Cannot set access on a public flavor.', { hint: 'Create it with --private.' });
+      if (f.projects.includes(patch.project)) {
+        throw new ConflictError(`Project ${patch.project} already has access to flavor ${f.name}.`, { code: 'FLAVOR_ACCESS_EXISTS' });
+      }
       await repo.addProject(f.id, patch.project);
     }
     return this.get(f.flavorid);

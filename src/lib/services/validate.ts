@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors';
 
 export function checkName(kind: string, name: unknown, flag = '--name'): string {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 255) {
-    throw new InvalidInputError(`A ${kind} name must be 1 to 255 characters long.`, { hint: `Pass a shorter ${flag}.` });
+    throw new InvalidInputError(`A ${kind} name must be 1 to 255 characters long.`, { hint: `Give a ${flag} of 1 to 255 characters.` });
   }
   if (name !== name.trim()) throw new InvalidInputError(`A ${kind} name must not start or end with whitespace.`);
   // eslint-disable-next-line no-control-regex

@@ -21,8 +21,12 @@ export interface ClaimRequest {
   host: string;
   consumerUuid: string;
   resources: Resources;
-  /** Tighter caps from per-aggregate ratios (Aggregate{Core,Ram,Disk}Filter), if any. */
-  caps?: { vcpus?: number; memoryMb?: number; diskGb?: number };
+  /**
+   * The most each resource may reach on this node: (total − reserved) × allocation ratio,
+   * with per-aggregate ratios already applied — the scheduler's arithmetic, re-checked here
+   * against the usage in the row at commit time.
+   */
+  capacity: Resources;
   group?: { uuid: string; policy: 'affinity' | 'anti-affinity'; maxPerHost: number };
 }
 
@@ -34,17 +38,14 @@ export class ClaimRepo {
   constructor(private readonly k: Knex, private readonly defaults: ClaimDefaults) {}
 
   async claim(req: ClaimRequest, now: string): Promise<ClaimOutcome> {
-    const d = this.defaults;
     const r = req.resources;
     try {
       const ok = await this.k.transaction(async (tx) => {
+        const c = req.capacity;
         const q = tx('compute_nodes').where({ id: req.nodeId }).whereNull('deleted_at')
-          .whereRaw('vcpus_used + ? <= (vcpus - COALESCE(reserved_host_cpus, ?)) * COALESCE(cpu_allocation_ratio, ?)', [r.vcpus, d.reservedHostCpus, d.cpuAllocationRatio])
-          .whereRaw('memory_mb_used + ? <= (memory_mb - COALESCE(reserved_host_memory_mb, ?)) * COALESCE(ram_allocation_ratio, ?)', [r.memoryMb, d.reservedHostMemoryMb, d.ramAllocationRatio])
-          .whereRaw('local_gb_used + ? <= (local_gb - COALESCE(reserved_host_disk_mb, ?) / 1024.0) * COALESCE(disk_allocation_ratio, ?)', [r.diskGb, d.reservedHostDiskMb, d.diskAllocationRatio]);
-        if (req.caps?.vcpus !== undefined) q.whereRaw('vcpus_used + ? <= ?', [r.vcpus, req.caps.vcpus]);
-        if (req.caps?.memoryMb !== undefined) q.whereRaw('memory_mb_used + ? <= ?', [r.memoryMb, req.caps.memoryMb]);
-        if (req.caps?.diskGb !== undefined) q.whereRaw('local_gb_used + ? <= ?', [r.diskGb, req.caps.diskGb]);
+          .whereRaw('vcpus_used + ? <= ?', [r.vcpus, c.vcpus])
+          .whereRaw('memory_mb_used + ? <= ?', [r.memoryMb, c.memoryMb])
+          .whereRaw('local_gb_used + ? <= ?', [r.diskGb, c.diskGb]);
         const n = await q.update({
           vcpus_used: tx.raw('vcpus_used + ?', [r.vcpus]), memory_mb_used: tx.raw('memory_mb_used + ?', [r.memoryMb]),
           local_gb_used: tx.raw('local_gb_used + ?', [r.diskGb]), running_vms: tx.raw('running_vms + 1'),
@@ -94,6 +95,18 @@ export class ClaimRepo {
       await tx('group_host_claims').where({ consumer_uuid: consumerUuid }).delete();
       return allocs.length;
     });
+  }
+
+  /** Consumer uuids per compute node (SameHost/DifferentHost need to know who is where). */
+  async consumersByNode(): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    for (const r of await this.k('allocations').select('compute_node_id', 'consumer_uuid')) {
+      const id = Number(r.compute_node_id);
+      const list = out.get(id) ?? [];
+      list.push(r.consumer_uuid);
+      out.set(id, list);
+    }
+    return out;
   }
 
   async forConsumer(consumerUuid: string): Promise<Array<{ nodeId: number } & Resources>> {

@@ -1,0 +1,135 @@
+/**
+ * The scheduler's view of the cloud: one HostState per compute node, built from the cell
+ * databases and the API database's aggregates, cached between decisions. A decision reads the
+ * cache; a refresh re-reads only nodes changed since the last one (with an overlap window, as
+ * commits from other processes may land with slightly older timestamps). The cache may be stale:
+ * claims re-check in the database, and NoValidHost is only declared after a full reload.
+ */
+import { Clock, isoTime } from '../clock';
+import { Config } from '../config';
+import { Stores } from '../db/stores';
+import { isCell0, CellMapping } from '../model/cells';
+import { Aggregate, ComputeHost } from '../model/compute';
+import { resolveAllocationRatio } from '../scheduler/config';
+import type { AggregateInfo, HostState } from '../scheduler/types';
+import { CellsService } from './cells';
+
+const OVERLAP_MS = 2000;
+
+export class HostStateCache {
+  private states = new Map<string, HostState>();
+  private nodeIds = new Map<string, number>();
+  private list: HostState[] | null = null;
+  private cells: CellMapping[] = [];
+  private aggsByHost = new Map<string, AggregateInfo[]>();
+  private azByHost = new Map<string, string>();
+  private lastRefresh = 0;
+  private loaded = false;
+
+  constructor(private readonly stores: Stores, private readonly config: Config, private readonly clock: Clock,
+    private readonly cellsService: CellsService, private readonly refreshEveryMs = 200) {}
+
+  /** The current host states (same objects across calls, so in-memory consumption sticks). */
+  async hosts(opts: { fresh?: boolean } = {}): Promise<HostState[]> {
+    const now = this.clock.now().getTime();
+    if (!this.loaded || opts.fresh) await this.reload();
+    else if (now - this.lastRefresh >= this.refreshEveryMs) await this.refresh();
+    if (!this.list) this.list = [...this.states.values()];
+    return this.list;
+  }
+
+  nodeIdOf(h: HostState): number { return this.nodeIds.get(h.nodeUuid)!; }
+  cellOf(h: HostState): CellMapping { return this.cells.find((c) => c.uuid === h.cellUuid)!; }
+
+  private async loadAggregates(): Promise<void> {
+    const aggs: Aggregate[] = await (await this.stores.api()).aggregates.list();
+    this.aggsByHost.clear();
+    this.azByHost.clear();
+    for (const a of aggs) {
+      const info: AggregateInfo = { id: a.id, name: a.name, availabilityZone: a.availabilityZone, metadata: a.metadata };
+      for (const h of a.hosts) {
+        const list = this.aggsByHost.get(h) ?? [];
+        list.push(info);
+        this.aggsByHost.set(h, list);
+        if (a.availabilityZone && !this.azByHost.has(h)) this.azByHost.set(h, a.availabilityZone);
+      }
+    }
+  }
+
+  /** Full reload: cells, aggregates, every node. */
+  async reload(): Promise<void> {
+    const started = this.clock.now().getTime();
+    this.cells = (await this.cellsService.list()).filter((c) => !isCell0(c) && !c.disabled);
+    await this.loadAggregates();
+    this.states.clear();
+    this.nodeIds.clear();
+    for (const cell of this.cells) {
+      const repos = await this.stores.cell(cell);
+      const hosts = await repos.hosts.list();
+      const consumers = await repos.claims.consumersByNode();
+      for (const h of hosts) this.put(h, consumers.get(h.nodeId));
+    }
+    this.list = null;
+    this.loaded = true;
+    this.lastRefresh = started;
+  }
+
+  /** Incremental: nodes changed since the last refresh (minus the overlap window). */
+  async refresh(): Promise<void> {
+    const started = this.clock.now().getTime();
+    const since = isoTime(new Date(this.lastRefresh - OVERLAP_MS));
+    for (const cell of this.cells) {
+      const repos = await this.stores.cell(cell);
+      for (const h of await repos.hosts.changedSince(since)) this.update(h);
+    }
+    this.lastRefresh = started;
+  }
+
+  /** Re-reads one node (after a lost claim race). */
+  async refreshNode(state: HostState): Promise<void> {
+    const repos = await this.stores.cell(this.cellOf(state));
+    const h = await repos.hosts.byName(state.host);
+    if (h) this.update(h);
+  }
+
+  private update(h: ComputeHost): void {
+    const s = this.states.get(h.nodeUuid);
+    if (!s) { this.put(h, undefined); this.list = null; return; }
+    s.usedVcpus = h.vcpusUsed;
+    s.usedMemoryMb = h.memoryMbUsed;
+    s.usedDiskGb = h.localGbUsed;
+    s.numInstances = h.runningVms;
+    s.serviceDisabled = h.disabled;
+    s.disabledReason = h.disabledReason ?? undefined;
+    s.generation = h.generation;
+  }
+
+  private put(h: ComputeHost, consumers: string[] | undefined): void {
+    const sc = this.config;
+    const stats = h.stats as Record<string, string | number>;
+    const s: HostState = {
+      host: h.host, nodename: h.nodename, nodeUuid: h.nodeUuid, cellUuid: h.cellUuid,
+      totalVcpus: h.vcpus, totalMemoryMb: h.memoryMb, totalDiskGb: h.localGb,
+      usedVcpus: h.vcpusUsed, usedMemoryMb: h.memoryMbUsed, usedDiskGb: h.localGbUsed,
+      reservedHostMemoryMb: h.reservedHostMemoryMb ?? sc.get<number>('compute', 'reserved_host_memory_mb'),
+      reservedHostDiskMb: h.reservedHostDiskMb ?? sc.get<number>('compute', 'reserved_host_disk_mb'),
+      reservedHostCpus: h.reservedHostCpus ?? sc.get<number>('compute', 'reserved_host_cpus'),
+      cpuAllocationRatio: resolveAllocationRatio(h.cpuAllocationRatio, sc.get('compute', 'cpu_allocation_ratio'), 4.0),
+      ramAllocationRatio: resolveAllocationRatio(h.ramAllocationRatio, sc.get('compute', 'ram_allocation_ratio'), 1.0),
+      diskAllocationRatio: resolveAllocationRatio(h.diskAllocationRatio, sc.get('compute', 'disk_allocation_ratio'), 1.0),
+      numInstances: h.runningVms, numIoOps: Number(stats.io_workload ?? 0), instancesByProject: undefined,
+      instanceUuids: new Set(consumers ?? []), flavorIdsOnHost: new Set(),
+      serviceUp: !h.forcedDown, serviceDisabled: h.disabled, disabledReason: h.disabledReason ?? undefined,
+      availabilityZone: this.azByHost.get(h.host) ?? sc.get<string>('DEFAULT', 'default_availability_zone'),
+      aggregates: this.aggsByHost.get(h.host) ?? [],
+      capabilities: {
+        arch: h.cpuInfo.arch as string | undefined, hypervisorType: h.hypervisorType, hypervisorVersion: h.hypervisorVersion,
+        cpuModel: h.cpuInfo.model as string | undefined, cpuVendor: h.cpuInfo.vendor as string | undefined,
+        cpuFeatures: (h.cpuInfo.features as string[] | undefined) ?? [],
+      },
+      metrics: h.metrics, stats, hostIp: h.hostIp ?? undefined, failedBuilds: Number(stats.failed_builds ?? 0), generation: h.generation,
+    };
+    this.states.set(h.nodeUuid, s);
+    this.nodeIds.set(h.nodeUuid, h.nodeId);
+  }
+}
