@@ -52,7 +52,7 @@ for (const file of walk(SRC)) {
     }
     for (const r of rules) {
       if (target !== null) {
-        if (r.denySrc && r.denySrc.some((d) => target.startsWith(d))) problems.push(`${rel}: must not import ${target} (rule for ${r.from})`);
+        if (r.denySrc && r.denySrc.some((d) => target.startsWith(d) || target === d.replace(/\/$/, ''))) problems.push(`${rel}: must not import ${target} (rule for ${r.from})`);
         if (r.allowSrc && !r.allowSrc.some((a) => target.startsWith(a))) problems.push(`${rel}: may only import ${r.allowSrc.join(', ')}, not ${target}`);
       } else if (r.denyPkg && r.denyPkg.some((p) => spec === p || spec.startsWith(`${p}/`))) {
         problems.push(`${rel}: must not import package ${spec} (rule for ${r.from})`);

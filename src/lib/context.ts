@@ -9,7 +9,10 @@ import { Stores } from './db/stores';
 import { AggregatesService } from './services/aggregates';
 import { CellsService } from './services/cells';
 import { FlavorsService } from './services/flavors';
+import { HostStateCache } from './services/host-states';
 import { HostsService } from './services/hosts';
+import { SchedulingService } from './services/scheduling';
+import { Scheduler } from './scheduler';
 import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
@@ -42,6 +45,11 @@ export class Context {
   get serverGroups(): ServerGroupsService { return this.once('serverGroups', () => new ServerGroupsService(this.stores, this.clock)); }
   get hosts(): HostsService {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates));
+  }
+  /** The scheduler is built (and its config validated: unknown filters are exit 7) on first use. */
+  get scheduling(): SchedulingService {
+    return this.once('scheduling', () => new SchedulingService(this.stores, this.clock,
+      new HostStateCache(this.stores, this.config, this.clock, this.cells), new Scheduler(SchedulingService.configFrom(this.config))));
   }
   /** Who the CLI acts as: admin in the admin project (projects and users come with the servers issue). */
   readonly actor = { projectId: 'admin', userId: 'admin' };

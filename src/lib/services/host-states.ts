@@ -10,14 +10,15 @@ import { Config } from '../config';
 import { Stores } from '../db/stores';
 import { isCell0, CellMapping } from '../model/cells';
 import { Aggregate, ComputeHost } from '../model/compute';
-import { resolveAllocationRatio } from '../scheduler/config';
-import type { AggregateInfo, HostState } from '../scheduler/types';
+import { makeHostState, resolveAllocationRatio } from '../scheduler';
+import type { AggregateInfo, HostState } from '../scheduler';
 import { CellsService } from './cells';
 
 const OVERLAP_MS = 2000;
 
 export class HostStateCache {
   private states = new Map<string, HostState>();
+  private hostOfConsumer = new Map<string, string>();
   private nodeIds = new Map<string, number>();
   private list: HostState[] | null = null;
   private cells: CellMapping[] = [];
@@ -36,6 +37,14 @@ export class HostStateCache {
     else if (now - this.lastRefresh >= this.refreshEveryMs) await this.refresh();
     if (!this.list) this.list = [...this.states.values()];
     return this.list;
+  }
+
+  /** Records a claim made by this process, so the snapshot needs no refresh to see it. */
+  noteClaim(consumerUuid: string, host: string): void { this.hostOfConsumer.set(consumerUuid, host); }
+
+  /** Hosts currently holding any of these consumers (server-group members). */
+  hostsOf(consumers: string[]): string[] {
+    return [...new Set(consumers.map((c) => this.hostOfConsumer.get(c)).filter((h): h is string => !!h))];
   }
 
   nodeIdOf(h: HostState): number { return this.nodeIds.get(h.nodeUuid)!; }
@@ -63,6 +72,7 @@ export class HostStateCache {
     await this.loadAggregates();
     this.states.clear();
     this.nodeIds.clear();
+    this.hostOfConsumer.clear();
     for (const cell of this.cells) {
       const repos = await this.stores.cell(cell);
       const hosts = await repos.hosts.list();
@@ -101,13 +111,14 @@ export class HostStateCache {
     s.numInstances = h.runningVms;
     s.serviceDisabled = h.disabled;
     s.disabledReason = h.disabledReason ?? undefined;
+    s.numIoOps = Number((h.stats as Record<string, string | number>).io_workload ?? 0);
     s.generation = h.generation;
   }
 
   private put(h: ComputeHost, consumers: string[] | undefined): void {
     const sc = this.config;
     const stats = h.stats as Record<string, string | number>;
-    const s: HostState = {
+    const s: HostState = makeHostState({
       host: h.host, nodename: h.nodename, nodeUuid: h.nodeUuid, cellUuid: h.cellUuid,
       totalVcpus: h.vcpus, totalMemoryMb: h.memoryMb, totalDiskGb: h.localGb,
       usedVcpus: h.vcpusUsed, usedMemoryMb: h.memoryMbUsed, usedDiskGb: h.localGbUsed,
@@ -128,7 +139,8 @@ export class HostStateCache {
         cpuFeatures: (h.cpuInfo.features as string[] | undefined) ?? [],
       },
       metrics: h.metrics, stats, hostIp: h.hostIp ?? undefined, failedBuilds: Number(stats.failed_builds ?? 0), generation: h.generation,
-    };
+    });
+    for (const c of consumers ?? []) this.hostOfConsumer.set(c, h.host);
     this.states.set(h.nodeUuid, s);
     this.nodeIds.set(h.nodeUuid, h.nodeId);
   }

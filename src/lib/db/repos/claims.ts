@@ -63,17 +63,25 @@ export class ClaimRepo {
     }
   }
 
+  /**
+   * Anti-affinity: at most maxPerHost rows per (group, host), the unique slot key settling
+   * races. Affinity: one pin row per group serialises the first placements (a concurrent
+   * insert waits on the unique key), and a pin whose members are all gone moves freely.
+   */
   private async claimGroup(tx: Knex.Transaction, req: ClaimRequest, now: string): Promise<void> {
     const g = req.group!;
     if (g.policy === 'affinity') {
       await tx('group_affinity_hosts').insert({ group_uuid: g.uuid, host: req.host, created_at: now }).onConflict('group_uuid').ignore();
-      const row = await tx('group_affinity_hosts').where({ group_uuid: g.uuid }).first('host');
-      if (row.host !== req.host) throw new GroupConflict();
-      return;
+      const pin = await tx('group_affinity_hosts').where({ group_uuid: g.uuid }).first('host');
+      if (pin.host !== req.host) {
+        const [live] = await tx('group_host_claims').where({ group_uuid: g.uuid }).count({ n: '*' });
+        if (Number(live.n) > 0) throw new GroupConflict();
+        await tx('group_affinity_hosts').where({ group_uuid: g.uuid }).update({ host: req.host });
+      }
     }
     const [c] = await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host }).count({ n: '*' });
     const slot = Number(c.n) + 1;
-    if (slot > g.maxPerHost) throw new GroupConflict();
+    if (g.policy === 'anti-affinity' && slot > g.maxPerHost) throw new GroupConflict();
     await tx('group_host_claims').insert({ group_uuid: g.uuid, host: req.host, slot, consumer_uuid: req.consumerUuid, created_at: now })
       .onConflict(['group_uuid', 'host', 'slot']).ignore();
     const mine = await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host, slot }).first('consumer_uuid');
