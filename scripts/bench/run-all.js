@@ -3,10 +3,15 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const BENCHES = [['cli-startup.js']];
+const BENCHES = [
+  ['cli-startup.js'],
+  ['scheduler.js', '--hosts', '10000', '--requests', '3000'],
+  ['scheduler.js', '--hosts', '1000', '--requests', '5000'],
+  ['scheduler.js', '--hosts', '50', '--requests', '1000', '--processes', '4', '--capacity-servers', '600'],
+];
 let failed = 0;
 for (const [file, ...args] of BENCHES) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, file), ...args, ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(process.execPath, [path.join(__dirname, file), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -5,6 +5,7 @@
  * this only keeps the snapshot honest between refreshes.
  */
 import { requestedDiskGb } from './filters/capacity';
+import { recordPlacement } from './instance-index';
 import type { HostState, RequestSpec } from './types';
 
 export function consumeFromRequest(h: HostState, spec: RequestSpec, instanceUuid?: string): void {
@@ -18,7 +19,10 @@ export function consumeFromRequest(h: HostState, spec: RequestSpec, instanceUuid
     h.instancesByProject[spec.projectId] = (h.instancesByProject[spec.projectId] ?? 0) + 1;
   }
   h.flavorIdsOnHost.add(String(spec.flavor.id));
-  if (instanceUuid !== undefined) h.instanceUuids.add(instanceUuid);
+  if (instanceUuid !== undefined) {
+    h.instanceUuids.add(instanceUuid);
+    recordPlacement(h, instanceUuid);
+  }
   const group = spec.instanceGroup;
   if (group) {
     group.hosts.push(h.host);

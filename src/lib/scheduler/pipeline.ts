@@ -5,7 +5,7 @@
  * calls only `test`; when explaining, it also records which filter removed each host.
  */
 import type { FilterContext, HostFilter, PreparedFilter } from './filters';
-import type { HostPool } from './host-pool';
+import type { HostPool, SyncGate } from './host-pool';
 import type { RequestSpec } from './types';
 
 export interface ActiveFilter {
@@ -76,34 +76,64 @@ export function prepareFilters(
   return out;
 }
 
+function apply(p: PreparedFilter, pool: HostPool, idx: Int32Array, n: number): number {
+  if (p.filterAll !== undefined) return p.filterAll(idx, n);
+  const hosts = pool.hosts;
+  let k = 0;
+  for (let j = 0; j < n; j++) {
+    const i = idx[j];
+    if (p.test(hosts[i], i)) idx[k++] = i;
+  }
+  return k;
+}
+
 /**
- * Runs the filters in order, compacting idx in place; returns the survivor count. With
- * `failedAt`, records the position of the filter that removed each host and keeps going after
- * the survivors run out so every filter reports.
+ * The hot path: compacts idx in place to the hosts passing every filter and returns how many.
+ * Filters over cached static data run first, then the survivors' usage is synced — with the
+ * Compute/Ram/Core/Disk checks folded into that pass — and the rest run. The order differs from the configured one, which cannot change the result (every filter
+ * must pass), only which filter an explanation blames — explainFilters keeps the configured order.
  */
-export function runFilters(
-  active: readonly ActiveFilter[], pool: HostPool, idx: Int32Array, n: number,
-  failedAt?: Int16Array, counts?: number[],
+export function runFilters(active: readonly ActiveFilter[], pool: HostPool, idx: Int32Array, n: number): number {
+  for (let f = 0; f < active.length && n > 0; f++) {
+    if (active[f].filter.staticData) n = apply(active[f].prepared, pool, idx, n);
+  }
+  const gate: SyncGate = { usable: false, ramMb: 0, vcpus: 0, diskGb: 0 };
+  for (const a of active) {
+    const g = a.prepared.gate;
+    if (g === undefined || a.filter.staticData) continue;
+    if (g.kind === 'usable') gate.usable = true;
+    else if (g.kind === 'ram') gate.ramMb = g.need;
+    else if (g.kind === 'vcpu') gate.vcpus = g.need;
+    else gate.diskGb = g.need;
+  }
+  n = pool.sync(idx, n, gate);
+  for (let f = 0; f < active.length && n > 0; f++) {
+    const a = active[f];
+    if (!a.filter.staticData && a.prepared.gate === undefined) n = apply(a.prepared, pool, idx, n);
+  }
+  return n;
+}
+
+/**
+ * The explaining path: every host synced, filters in the configured order, the position of the
+ * filter that removed each host recorded in failedAt and each filter's removal count in counts;
+ * it keeps going after the survivors run out so every filter reports.
+ */
+export function explainFilters(
+  active: readonly ActiveFilter[], pool: HostPool, idx: Int32Array, n: number, failedAt: Int16Array, counts: number[],
 ): number {
+  pool.syncAll();
   const hosts = pool.hosts;
   for (let f = 0; f < active.length; f++) {
     const p = active[f].prepared;
     let k = 0;
-    if (failedAt === undefined) {
-      for (let j = 0; j < n; j++) {
-        const i = idx[j];
-        if (p.test(hosts[i], i)) idx[k++] = i;
-      }
-    } else {
-      for (let j = 0; j < n; j++) {
-        const i = idx[j];
-        if (p.test(hosts[i], i)) idx[k++] = i;
-        else failedAt[i] = f;
-      }
+    for (let j = 0; j < n; j++) {
+      const i = idx[j];
+      if (p.test(hosts[i], i)) idx[k++] = i;
+      else failedAt[i] = f;
     }
-    counts?.push(n - k);
+    counts.push(n - k);
     n = k;
-    if (n === 0 && failedAt === undefined) break;
   }
   return n;
 }

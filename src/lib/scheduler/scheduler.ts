@@ -14,7 +14,7 @@ import { buildSteps, describeRequest, explainMessage, noValidHostFromExplanation
 import { findFilter, type HostFilter } from './filters';
 import { validateHints } from './hints';
 import { HostPool } from './host-pool';
-import { PASSED, prefilter, prepareFilters, runFilters, type PrefilterStep } from './pipeline';
+import { PASSED, explainFilters, prefilter, prepareFilters, runFilters, type PrefilterStep } from './pipeline';
 import type { HostState, RequestSpec, SchedulerConfig } from './types';
 import { choosePosition, prepareWeighers, topPositions, weighHosts } from './weighing';
 import { findWeigher, type HostWeigher } from './weighers';
@@ -135,7 +135,7 @@ export class Scheduler {
     const { n: candidates, forced } = prefilter(spec, pool, idx, prefilters, failedAt);
     const active = prepareFilters(this.filters, spec, ctx, { forced, laterRound: false });
     const counts: number[] = [];
-    const n = runFilters(active, pool, idx, candidates, failedAt, counts);
+    const n = explainFilters(active, pool, idx, candidates, failedAt, counts);
     const enabled = forced ? this.filters.filter((f) => f.resource) : this.filters;
     const { filters, matrix } = buildSteps({ pool, enabled, active, counts, failedAt, prefilters, survivors: n });
     const weighers = prepareWeighers(this.weighers, spec, ctx);

@@ -5,7 +5,8 @@
  * host_subset_size / shuffle_best_same_weighed_hosts choice.
  */
 import type { HostPool } from './host-pool';
-import type { HostState, RequestSpec } from './types';
+import type { RequestSpec } from './types';
+import { accumulate, accumulate4, minMax, minMax4 } from './weigh-kernels';
 import type { HostWeigher, PreparedWeigher, WeigherContext } from './weighers';
 
 export interface ActiveWeigher {
@@ -32,9 +33,25 @@ export function prepareWeighers(weighers: readonly HostWeigher[], spec: RequestS
   return out;
 }
 
+interface Range {
+  min: number;
+  range: number;
+}
+
+/** Nova's normalisation bounds: clamp to minval/maxval, and use them instead of observed ends. */
+function bounds(w: HostWeigher, min: number, max: number): Range {
+  const lo = w.minval ?? -Infinity;
+  const hi = w.maxval ?? Infinity;
+  const a = w.minval ?? Math.min(Math.max(min, lo), hi);
+  const b = w.maxval ?? Math.min(Math.max(max, lo), hi);
+  return { min: a, range: b - a };
+}
+
+const scratch = new Float64Array(12);
+
 /**
- * total[j] = Σ multiplier × normalised raw weight. With `parts`, parts[w][j] receives each
- * weigher's contribution (explanations only).
+ * total[j] = Σ multiplier × normalised raw weight, all equal weights normalising to 0. With
+ * `parts`, parts[w][j] receives each weigher's contribution (explanations only).
  */
 export function weighHosts(
   active: readonly ActiveWeigher[], pool: HostPool, idx: Int32Array, n: number,
@@ -42,37 +59,63 @@ export function weighHosts(
 ): void {
   total.fill(0, 0, n);
   if (n <= 1) return; // Nova does not weigh a single host
-  const hosts: HostState[] = pool.hosts;
+  const fast: ActiveWeigher[] = [];
   for (let w = 0; w < active.length; w++) {
-    const { weigher, prepared, multiplier, overrides } = active[w];
-    const lo = weigher.minval;
-    const hi = weigher.maxval;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const i = idx[j];
-      let v = prepared.raw(hosts[i], i);
-      if (lo !== undefined && v < lo) v = lo;
-      if (hi !== undefined && v > hi) v = hi;
-      raw[j] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
+    const a = active[w];
+    if (parts === undefined && a.overrides === null && a.prepared.column !== undefined && a.weigher.maxval === undefined) {
+      fast.push(a);
+    } else {
+      weighOne(a, pool, idx, n, total, raw, parts?.[w]);
     }
-    if (lo !== undefined) min = lo;
-    if (hi !== undefined) max = hi;
-    const part = parts?.[w];
-    const range = max - min;
-    if (range === 0) continue; // all equal: Nova normalises them all to 0
-    for (let j = 0; j < n; j++) {
-      let m = multiplier;
-      if (overrides !== null) {
-        const o = overrides[idx[j]];
-        if (o === o) m = weigher.negate ? -o : o; // o === o: not NaN
-      }
-      const s = (m * (raw[j] - min)) / range;
-      total[j] += s;
-      if (part !== undefined) part[j] = s;
+  }
+  let f = 0;
+  for (; f + 4 <= fast.length; f += 4) {
+    const c = fast.slice(f, f + 4).map((a) => a.prepared.column as Float64Array);
+    minMax4(idx, n, c[0], c[1], c[2], c[3], scratch);
+    const p = new Float64Array(12);
+    for (let k = 0; k < 4; k++) {
+      const { min, range } = bounds(fast[f + k].weigher, scratch[2 * k], scratch[2 * k + 1]);
+      p[3 * k] = fast[f + k].weigher.minval ?? -Infinity;
+      p[3 * k + 1] = min;
+      p[3 * k + 2] = range > 0 ? fast[f + k].multiplier / range : 0;
     }
+    accumulate4(total, idx, n, c[0], c[1], c[2], c[3], p);
+  }
+  for (; f < fast.length; f++) weighOne(fast[f], pool, idx, n, total, raw, undefined);
+}
+
+/** One weigher: any raw source, aggregate multiplier overrides, optional per-weigher parts. */
+function weighOne(
+  a: ActiveWeigher, pool: HostPool, idx: Int32Array, n: number,
+  total: Float64Array, raw: Float64Array, part: Float64Array | undefined,
+): void {
+  const { weigher, prepared, multiplier, overrides } = a;
+  let column = prepared.column;
+  let at: Int32Array | null = idx;
+  if (column === undefined) {
+    for (let j = 0; j < n; j++) raw[j] = prepared.raw(pool.hosts[idx[j]], idx[j]);
+    column = raw;
+    at = null;
+  }
+  minMax(column, at, n, scratch, 0);
+  const { min, range } = bounds(weigher, scratch[0], scratch[1]);
+  if (!(range > 0)) return;
+  const lo = weigher.minval ?? -Infinity;
+  const hi = weigher.maxval ?? Infinity;
+  if (overrides === null && part === undefined) {
+    accumulate(total, column, at, n, lo, hi, min, multiplier / range);
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    let m = multiplier;
+    if (overrides !== null) {
+      const o = overrides[idx[j]];
+      if (o === o) m = weigher.negate ? -o : o; // o === o: not NaN
+    }
+    const v = Math.min(Math.max(column[at === null ? j : at[j]], lo), hi);
+    const s = (m * (v - min)) / range;
+    total[j] += s;
+    if (part !== undefined) part[j] = s;
   }
 }
 

@@ -10,7 +10,7 @@ import { Config } from '../config';
 import { Stores } from '../db/stores';
 import { isCell0, CellMapping } from '../model/cells';
 import { Aggregate, ComputeHost } from '../model/compute';
-import { makeHostState, resolveAllocationRatio } from '../scheduler';
+import { HostPool, makeHostState, resolveAllocationRatio } from '../scheduler';
 import type { AggregateInfo, HostState } from '../scheduler';
 import { CellsService } from './cells';
 
@@ -21,6 +21,7 @@ export class HostStateCache {
   private hostOfConsumer = new Map<string, string>();
   private nodeIds = new Map<string, number>();
   private list: HostState[] | null = null;
+  private hostPool: HostPool | null = null;
   private cells: CellMapping[] = [];
   private aggsByHost = new Map<string, AggregateInfo[]>();
   private azByHost = new Map<string, string>();
@@ -28,19 +29,37 @@ export class HostStateCache {
   private loaded = false;
 
   constructor(private readonly stores: Stores, private readonly config: Config, private readonly clock: Clock,
-    private readonly cellsService: CellsService, private readonly refreshEveryMs = 200) {}
+    private readonly cellsService: CellsService, private readonly refreshEveryMs = Number(process.env.NL_REFRESH_MS ?? 200)) {}
 
   /** The current host states (same objects across calls, so in-memory consumption sticks). */
   async hosts(opts: { fresh?: boolean } = {}): Promise<HostState[]> {
     const now = this.clock.now().getTime();
     if (!this.loaded || opts.fresh) await this.reload();
     else if (now - this.lastRefresh >= this.refreshEveryMs) await this.refresh();
-    if (!this.list) this.list = [...this.states.values()];
+    if (!this.list) { this.list = [...this.states.values()]; this.hostPool = null; }
     return this.list;
   }
 
+  /**
+   * The scheduler's pool over the current host states. The cache tells it about every change it
+   * makes (HostPool's protocol); callers charge placements through `pool.consume`.
+   */
+  async pool(opts: { fresh?: boolean } = {}): Promise<HostPool> {
+    const hosts = await this.hosts(opts);
+    if (!this.hostPool) this.hostPool = new HostPool(hosts);
+    return this.hostPool;
+  }
+
+  /** Forces a full reload on the next read (after a rollback released claims). */
+  invalidate(): void { this.loaded = false; }
+
   /** Records a claim made by this process, so the snapshot needs no refresh to see it. */
-  noteClaim(consumerUuid: string, host: string): void { this.hostOfConsumer.set(consumerUuid, host); }
+  noteClaim(consumerUuid: string, state: HostState): void {
+    this.hostOfConsumer.set(consumerUuid, state.host);
+    // A claim bumps the node's generation by one; if another process also claimed there, the
+    // database holds a higher one and the next refresh re-reads the node.
+    state.generation += 1;
+  }
 
   /** Hosts currently holding any of these consumers (server-group members). */
   hostsOf(consumers: string[]): string[] {
@@ -80,6 +99,7 @@ export class HostStateCache {
       for (const h of hosts) this.put(h, consumers.get(h.nodeId));
     }
     this.list = null;
+    this.hostPool = null;
     this.loaded = true;
     this.lastRefresh = started;
   }
@@ -90,7 +110,11 @@ export class HostStateCache {
     const since = isoTime(new Date(this.lastRefresh - OVERLAP_MS));
     for (const cell of this.cells) {
       const repos = await this.stores.cell(cell);
-      for (const h of await repos.hosts.changedSince(since)) this.update(h);
+      // Most changed rows are our own claims, already applied in memory with their generation:
+      // compare generations first and read whole rows only for nodes someone else changed.
+      const stale = (await repos.hosts.generationsSince(since))
+        .filter((g) => this.states.get(g.nodeUuid)?.generation !== g.generation).map((g) => g.nodeUuid);
+      if (stale.length) for (const h of await repos.hosts.byUuids(stale)) this.update(h);
     }
     this.lastRefresh = started;
   }
@@ -104,7 +128,7 @@ export class HostStateCache {
 
   private update(h: ComputeHost): void {
     const s = this.states.get(h.nodeUuid);
-    if (!s) { this.put(h, undefined); this.list = null; return; }
+    if (!s) { this.put(h, undefined); this.list = null; this.hostPool = null; return; }
     s.usedVcpus = h.vcpusUsed;
     s.usedMemoryMb = h.memoryMbUsed;
     s.usedDiskGb = h.localGbUsed;
@@ -113,6 +137,7 @@ export class HostStateCache {
     s.disabledReason = h.disabledReason ?? undefined;
     s.numIoOps = Number((h.stats as Record<string, string | number>).io_workload ?? 0);
     s.generation = h.generation;
+    this.hostPool?.update(s);
   }
 
   private put(h: ComputeHost, consumers: string[] | undefined): void {

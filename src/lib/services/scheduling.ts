@@ -9,11 +9,10 @@ import { Config } from '../config';
 import { Stores } from '../db/stores';
 import { InvalidInputError, NoValidHostError } from '../errors';
 import { Flavor, ServerGroup } from '../model/compute';
-import { HostPool, makeRequestSpec, requestedDiskGb, Scheduler } from '../scheduler';
+import { consumeFromRequest, HostPool, makeRequestSpec, requestedDiskGb, Scheduler } from '../scheduler';
 import type { Explanation, HostState, RequestSpec } from '../scheduler';
 
 export type { Explanation } from '../scheduler';
-import { consumeFromRequest } from '../scheduler';
 import { HostStateCache } from './host-states';
 
 export interface ScheduleInput {
@@ -40,21 +39,10 @@ export interface Placement {
 const MAX_ROUNDS = 4;
 
 export class SchedulingService {
-  private pool: HostPool | null = null;
-  private poolOf: HostState[] | null = null;
-
   constructor(private readonly stores: Stores, private readonly clock: Clock,
     readonly cache: HostStateCache, readonly scheduler: Scheduler) {}
 
   private now(): string { return isoTime(this.clock.now()); }
-
-  private poolFor(hosts: HostState[]): HostPool {
-    if (this.poolOf !== hosts) { this.pool = new HostPool(hosts); this.poolOf = hosts; }
-    return this.pool!;
-  }
-
-  /** Drops cached aggregate-derived values (call after aggregates change in this process). */
-  invalidate(): void { this.poolOf = null; }
 
   spec(input: ScheduleInput, uuids: string[] = []): RequestSpec {
     const f = input.flavor;
@@ -69,14 +57,13 @@ export class SchedulingService {
   }
 
   async explain(input: ScheduleInput): Promise<Explanation> {
-    const hosts = await this.cache.hosts({ fresh: true });
-    return this.scheduler.explain(this.spec(input), this.poolFor(hosts));
+    return this.scheduler.explain(this.spec(input), await this.cache.pool({ fresh: true }));
   }
 
   /** What the claim checks: (total − reserved) × ratio, per-aggregate ratios applied when their filters are on. */
   private capacityOf(h: HostState, pool: HostPool): { vcpus: number; memoryMb: number; diskGb: number } {
     const on = new Set(this.scheduler.config.enabledFilters);
-    const i = pool.indexOfHost(h.host);
+    const i = pool.hosts.indexOf(h);
     const ratio = (own: number, filter: string, key: string) => {
       if (!on.has(filter) || i < 0) return own;
       const m = pool.aggregateMin(key)[i];
@@ -124,6 +111,7 @@ export class SchedulingService {
       return done;
     } catch (e) {
       for (const p of done) await this.release(p).catch(() => undefined);
+      if (done.length) this.cache.invalidate();
       throw e;
     }
   }
@@ -131,8 +119,7 @@ export class SchedulingService {
   private async placeOne(input: ScheduleInput, uuid: string, earlier: Placement[]): Promise<Placement> {
     let lostRaces = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const hosts = await this.cache.hosts({ fresh: round > 0 });
-      const pool = this.poolFor(hosts);
+      const pool = await this.cache.pool({ fresh: round > 0 });
       const spec = this.spec(input, [uuid]);
       if (spec.instanceGroup) spec.instanceGroup.hosts.push(...earlier.map((p) => p.host));
       const sel = this.scheduler.select(spec, pool);
@@ -144,15 +131,14 @@ export class SchedulingService {
         const ok = await this.claimOn(cand, pool, spec, uuid, input.group);
         if (ok) {
           consumeFromRequest(cand, spec, uuid);
-          this.cache.noteClaim(uuid, cand.host);
+          this.cache.noteClaim(uuid, cand);
           return { consumerUuid: uuid, host: cand.host, nodename: cand.nodename, nodeUuid: cand.nodeUuid, cellUuid: cand.cellUuid, lostRaces };
         }
         lostRaces++;
         await this.cache.refreshNode(cand);
       }
     }
-    const hosts = await this.cache.hosts({ fresh: true });
-    const err = this.scheduler.noValidHostError(this.spec(input, [uuid]), this.poolFor(hosts));
+    const err = this.scheduler.noValidHostError(this.spec(input, [uuid]), await this.cache.pool({ fresh: true }));
     throw new NoValidHostError(`${err.message} (${lostRaces} claims were lost to concurrent requests)`, { details: err.details });
   }
 

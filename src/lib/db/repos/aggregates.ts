@@ -68,6 +68,12 @@ export class AggregateRepo {
     return true;
   }
 
+  async addHosts(id: number, hosts: string[]): Promise<void> {
+    for (let i = 0; i < hosts.length; i += 200) {
+      await this.k('aggregate_hosts').insert(hosts.slice(i, i + 200).map((host) => ({ aggregate_id: id, host })));
+    }
+  }
+
   async removeHost(id: number, host: string): Promise<number> {
     return this.k('aggregate_hosts').where({ aggregate_id: id, host }).delete();
   }

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { Resources } from '../../model/compute';
+import { claimSqlite } from './claims-sqlite';
 
 export interface ClaimDefaults {
   cpuAllocationRatio: number;
@@ -38,6 +39,7 @@ export class ClaimRepo {
   constructor(private readonly k: Knex, private readonly defaults: ClaimDefaults) {}
 
   async claim(req: ClaimRequest, now: string): Promise<ClaimOutcome> {
+    if (this.k.client.config.client === 'better-sqlite3') return claimSqlite(this.k, req, now);
     const r = req.resources;
     try {
       const ok = await this.k.transaction(async (tx) => {

@@ -11,6 +11,8 @@ export interface NewHost {
   vcpus: number; memoryMb: number; localGb: number; hostIp: string | null;
   cpuAllocationRatio: number | null; ramAllocationRatio: number | null; diskAllocationRatio: number | null;
   cpuInfo: Record<string, unknown>; stats: Record<string, string>; driverConfig: Record<string, unknown>;
+  /** Usage to start from (bulk builds of simulated clouds). */
+  used?: { vcpus: number; memoryMb: number; diskGb: number; runningVms: number };
 }
 
 const COLUMNS = ['cn.*', 's.id as s_id', 's.disabled as s_disabled', 's.disabled_reason as s_disabled_reason',
@@ -50,6 +52,20 @@ export class HostRepo {
     return (await this.base().where('cn.updated_at', '>=', since)).map((r: Row) => this.toHost(r));
   }
 
+  /** Node uuid and generation of nodes changed at or after `since`: a cheap change probe. */
+  async generationsSince(since: string): Promise<Array<{ nodeUuid: string; generation: number }>> {
+    const rows = await this.k('compute_nodes').where('updated_at', '>=', since).whereNull('deleted_at').select('uuid', 'generation');
+    return rows.map((r: Row) => ({ nodeUuid: r.uuid, generation: Number(r.generation) }));
+  }
+
+  async byUuids(uuids: string[]): Promise<ComputeHost[]> {
+    const out: ComputeHost[] = [];
+    for (let i = 0; i < uuids.length; i += 500) {
+      out.push(...(await this.base().whereIn('cn.uuid', uuids.slice(i, i + 500))).map((r: Row) => this.toHost(r)));
+    }
+    return out;
+  }
+
   async byName(host: string): Promise<ComputeHost | null> {
     const r = await this.base().where('cn.host', host).first();
     return r ? this.toHost(r) : null;
@@ -83,7 +99,8 @@ export class HostRepo {
           hypervisor_version: h.hypervisorVersion, vcpus: h.vcpus, memory_mb: h.memoryMb, local_gb: h.localGb, host_ip: h.hostIp,
           cpu_allocation_ratio: h.cpuAllocationRatio, ram_allocation_ratio: h.ramAllocationRatio, disk_allocation_ratio: h.diskAllocationRatio,
           cpu_info: JSON.stringify(h.cpuInfo), stats: JSON.stringify(h.stats), driver_config: JSON.stringify({ ...h.driverConfig, driver: h.driver }),
-          mapped: true, created_at: now, updated_at: now,
+          vcpus_used: h.used?.vcpus ?? 0, memory_mb_used: h.used?.memoryMb ?? 0, local_gb_used: h.used?.diskGb ?? 0,
+          running_vms: h.used?.runningVms ?? 0, mapped: true, created_at: now, updated_at: now,
         })));
       }
     });

@@ -4,12 +4,10 @@
  * the minimum wins, and a host in none (or with an unparsable value) keeps its own ratio.
  */
 import { defineFilter } from './base';
-import { VCPU, aggregateRatio, capacityCheck } from './capacity';
+import { VCPU, capacityFilter } from './capacity';
 
 export const AggregateCoreFilter = defineFilter({
   name: 'AggregateCoreFilter',
   resource: true,
-  prepare(spec, ctx) {
-    return capacityCheck(VCPU, spec, aggregateRatio(VCPU, ctx.pool.aggregateMin(VCPU.ratioKey)));
-  },
+  prepare: (spec, ctx) => capacityFilter(VCPU, spec, ctx.pool, ctx.pool.aggregateMin(VCPU.ratioKey)),
 });

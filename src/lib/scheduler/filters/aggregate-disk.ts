@@ -4,12 +4,10 @@
  * the minimum wins, and a host in none (or with an unparsable value) keeps its own ratio.
  */
 import { defineFilter } from './base';
-import { DISK, aggregateRatio, capacityCheck } from './capacity';
+import { DISK, capacityFilter } from './capacity';
 
 export const AggregateDiskFilter = defineFilter({
   name: 'AggregateDiskFilter',
   resource: true,
-  prepare(spec, ctx) {
-    return capacityCheck(DISK, spec, aggregateRatio(DISK, ctx.pool.aggregateMin(DISK.ratioKey)));
-  },
+  prepare: (spec, ctx) => capacityFilter(DISK, spec, ctx.pool, ctx.pool.aggregateMin(DISK.ratioKey)),
 });

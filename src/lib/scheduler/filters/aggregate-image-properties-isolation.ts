@@ -6,7 +6,7 @@
  */
 import type { HostPool } from '../host-pool';
 import type { ImageSpec } from '../types';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 
 function conflict(pool: HostPool, i: number, props: ImageSpec['properties'], prefix: string): string | null {
   for (const [key, options] of pool.metadata(i)) {
@@ -22,13 +22,14 @@ function conflict(pool: HostPool, i: number, props: ImageSpec['properties'], pre
 export const AggregateImagePropertiesIsolation = defineFilter({
   name: 'AggregateImagePropertiesIsolation',
   runOncePerRequest: true,
+  staticData: true,
   prepare(spec, ctx) {
     const props = spec.image?.properties ?? {};
     const ns = ctx.config.aggregateImagePropertiesIsolationNamespace;
     const prefix = ns ? ns + ctx.config.aggregateImagePropertiesIsolationSeparator : '';
     const { pool } = ctx;
     return {
-      test: (h, i) => h.aggregates.length === 0 || conflict(pool, i, props, prefix) === null,
+      ...cachedPredicate(pool, `imageiso\0${prefix}\0${JSON.stringify(props)}`, (i) => conflict(pool, i, props, prefix) === null),
       reason(_h, i) {
         const key = conflict(pool, i, props, prefix) ?? '';
         return `aggregate allows ${key}=${[...(pool.metadata(i).get(key) ?? [])].join(',')}, image has ${String(props[key])}`;

@@ -5,9 +5,8 @@
  * operators. A key no aggregate of the host sets fails the host. Other scopes ("hw:",
  * "capabilities:" …) are ignored.
  */
-import type { HostState } from '../types';
 import type { HostPool } from '../host-pool';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 import { compileMatcher, type Matcher } from './extra-specs-ops';
 
 const SCOPE = 'aggregate_instance_extra_specs';
@@ -28,6 +27,7 @@ function firstFailure(checks: Check[], pool: HostPool, i: number): Check | undef
 export const AggregateInstanceExtraSpecsFilter = defineFilter({
   name: 'AggregateInstanceExtraSpecsFilter',
   runOncePerRequest: true,
+  staticData: true,
   prepare(spec, ctx) {
     const checks: Check[] = [];
     for (const [full, req] of Object.entries(spec.flavor.extraSpecs)) {
@@ -38,7 +38,8 @@ export const AggregateInstanceExtraSpecsFilter = defineFilter({
     if (checks.length === 0) return null;
     const { pool } = ctx;
     return {
-      test: (_h: HostState, i: number) => firstFailure(checks, pool, i) === undefined,
+      ...cachedPredicate(pool, `aggspecs\0${JSON.stringify(checks.map((c) => [c.key, c.req]))}`,
+        (i) => firstFailure(checks, pool, i) === undefined),
       reason(_h, i) {
         const c = firstFailure(checks, pool, i);
         const have = c && pool.metadata(i).get(c.key);

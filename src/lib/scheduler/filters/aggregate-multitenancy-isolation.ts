@@ -4,7 +4,7 @@
  * projects; hosts in no such aggregate take anyone.
  */
 import type { HostPool } from '../host-pool';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 
 const PREFIX = 'filter_tenant_id';
 
@@ -21,10 +21,11 @@ function allowed(pool: HostPool, i: number, project: string): boolean {
 export const AggregateMultiTenancyIsolation = defineFilter({
   name: 'AggregateMultiTenancyIsolation',
   runOncePerRequest: true,
+  staticData: true,
   prepare(spec, ctx) {
     const { pool } = ctx;
     return {
-      test: (h, i) => h.aggregates.length === 0 || allowed(pool, i, spec.projectId),
+      ...cachedPredicate(pool, `tenant\0${spec.projectId}`, (i) => allowed(pool, i, spec.projectId)),
       reason(_h, i) {
         const tenants = new Set<string>();
         for (const [k, vals] of pool.metadata(i)) if (k.startsWith(PREFIX)) vals.forEach((v) => tenants.add(v));

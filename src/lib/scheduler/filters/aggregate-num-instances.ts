@@ -4,16 +4,11 @@
  * to the configured max_instances_per_host when none does or the value is not an integer.
  */
 import { defineFilter } from './base';
+import { countBelow } from './limits';
 
 export const AggregateNumInstancesFilter = defineFilter({
   name: 'AggregateNumInstancesFilter',
-  prepare(_spec, ctx) {
-    const fallback = ctx.config.maxInstancesPerHost;
-    const mins = ctx.pool.aggregateMin('max_instances_per_host', true);
-    const max = (i: number) => (Number.isNaN(mins[i]) ? fallback : mins[i]);
-    return {
-      test: (h, i) => h.numInstances < max(i),
-      reason: (h, i) => `has ${h.numInstances} instances, the limit is ${max(i)}`,
-    };
-  },
+  prepare: (_spec, ctx) =>
+    countBelow(ctx.pool.numInstances, ctx.config.maxInstancesPerHost, ctx.pool.aggregateMin('max_instances_per_host', true),
+      'instances', 'max_instances_per_host'),
 });

@@ -4,12 +4,10 @@
  * the minimum wins, and a host in none (or with an unparsable value) keeps its own ratio.
  */
 import { defineFilter } from './base';
-import { RAM, aggregateRatio, capacityCheck } from './capacity';
+import { RAM, capacityFilter } from './capacity';
 
 export const AggregateRamFilter = defineFilter({
   name: 'AggregateRamFilter',
   resource: true,
-  prepare(spec, ctx) {
-    return capacityCheck(RAM, spec, aggregateRatio(RAM, ctx.pool.aggregateMin(RAM.ratioKey)));
-  },
+  prepare: (spec, ctx) => capacityFilter(RAM, spec, ctx.pool, ctx.pool.aggregateMin(RAM.ratioKey)),
 });

@@ -4,5 +4,6 @@ import { defineFilter } from './base';
 export const AllHostsFilter = defineFilter({
   name: 'AllHostsFilter',
   runOncePerRequest: true,
+  staticData: true,
   prepare: () => null,
 });

@@ -13,8 +13,15 @@ export interface FilterContext {
 }
 
 export interface PreparedFilter {
-  /** `i` is the host's index in ctx.pool, for per-host caches (aggregate metadata …). */
+  /** `i` is the host's index in ctx.pool; hot filters read the pool's columns at i, not `h`. */
   test(h: HostState, i: number): boolean;
+  /**
+   * Optional bulk form of `test` for the hot path: keep, in order, the pool indices idx[0..n)
+   * that pass, compacting idx in place, and return how many. Must agree with `test`.
+   */
+  filterAll?(idx: Int32Array, n: number): number;
+  /** For ComputeFilter and Ram/Core/Disk: lets the hot path fold the check into HostPool.sync. */
+  gate?: { kind: 'usable' } | { kind: 'ram' | 'vcpu' | 'disk'; need: number };
   /** Short, human, aggregable: "has 4096 MB RAM free, needs 8192 MB". */
   reason(h: HostState, i: number): string;
   /** Capacity filters: the amount the host could still give, so explain can report the largest. */
@@ -29,6 +36,12 @@ export interface FilterDef {
   runOncePerRequest?: boolean;
   /** Stands in for a Placement resource check, so it still applies to forced hosts. */
   resource?: boolean;
+  /**
+   * Reads only slow-changing data cached in the pool (zones, aggregates, capabilities, names),
+   * never the usage columns: the hot path runs such filters before it syncs usage, so hosts they
+   * remove are never visited.
+   */
+  staticData?: boolean;
   /** Rejects configurations it cannot honour (e.g. no host data) at start-up. */
   validate?(config: SchedulerConfig): void;
   /** Returns null when the filter has nothing to check for this request (it then costs nothing). */
@@ -47,7 +60,8 @@ export function defineFilter(def: FilterDef): HostFilter {
     ...def,
     hostPasses(host, spec, ctx) {
       const pool = ctx.pool ?? new HostPool([host]);
-      const i = ctx.pool ? pool.hosts.indexOf(host) : 0;
+      const i = ctx.pool ? pool.indexOf(host) : 0;
+      pool.sync(Int32Array.of(i), 1);
       const p = def.prepare(spec, { config: ctx.config, pool });
       if (p === null || p.test(host, i)) return PASS;
       return { pass: false, reason: p.reason(host, i) };
@@ -62,4 +76,39 @@ export function hostsHave(n: number): string {
 
 export function hostsAre(n: number): string {
   return n === 1 ? '1 host is' : `${n} hosts are`;
+}
+
+/** Bulk filtering by a 0/1 per-host mask. */
+export function keepWhere(idx: Int32Array, n: number, mask: Uint8Array): number {
+  let k = 0;
+  for (let j = 0; j < n; j++) {
+    const i = idx[j];
+    if (mask[i] === 1) idx[k++] = i;
+  }
+  return k;
+}
+
+/**
+ * test/filterAll over a predicate of slow-changing host data (capabilities, aggregates,
+ * addresses), cached in the pool per request signature so repeated requests cost a mask read.
+ */
+export function cachedPredicate(pool: HostPool, signature: string, ok: (i: number) => boolean): Pick<PreparedFilter, 'test' | 'filterAll'> {
+  const mask = pool.staticMask(signature);
+  const test = (_h: HostState | null, i: number): boolean => {
+    let v = mask[i];
+    if (v < 0) v = mask[i] = ok(i) ? 1 : 0;
+    return v === 1;
+  };
+  return {
+    test,
+    filterAll(idx, n) {
+      let k = 0;
+      for (let j = 0; j < n; j++) {
+        const i = idx[j];
+        const v = mask[i];
+        if (v === 1 || (v < 0 && test(null, i))) idx[k++] = i;
+      }
+      return k;
+    },
+  };
 }

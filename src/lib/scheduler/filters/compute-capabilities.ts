@@ -8,7 +8,7 @@
  */
 import type { HostState } from '../types';
 import { hostValue, isHostAttribute, pyStr } from '../host-view';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 import { compileMatcher, type Matcher } from './extra-specs-ops';
 
 interface Check { key: string; path: string[]; req: string; matcher: Matcher; bare: boolean; attr: boolean }
@@ -29,7 +29,8 @@ function firstFailure(checks: Check[], h: HostState): Check | undefined {
 export const ComputeCapabilitiesFilter = defineFilter({
   name: 'ComputeCapabilitiesFilter',
   runOncePerRequest: true,
-  prepare(spec) {
+  staticData: true,
+  prepare(spec, ctx) {
     const checks: Check[] = [];
     for (let [key, req] of Object.entries(spec.flavor.extraSpecs)) {
       if (key === 'hw:maxphysaddr_bits') [key, req] = ['capabilities:cpu_info:maxphysaddr:bits', `>= ${req}`];
@@ -40,8 +41,10 @@ export const ComputeCapabilitiesFilter = defineFilter({
       checks.push({ key, path, req, matcher: compileMatcher(req), bare, attr: bare && isHostAttribute(key) });
     }
     if (checks.length === 0) return null;
+    const hosts = ctx.pool.hosts;
+    const signature = `capabilities\0${JSON.stringify(checks.map((c) => [c.key, c.req]))}`;
     return {
-      test: (h) => firstFailure(checks, h) === undefined,
+      ...cachedPredicate(ctx.pool, signature, (i) => firstFailure(checks, hosts[i]) === undefined),
       reason(h) {
         const c = firstFailure(checks, h);
         if (c === undefined) return 'passes';

@@ -4,16 +4,16 @@
  */
 import { hintList } from '../hints';
 import { defineFilter } from './base';
-import { hostRunsAny } from './same-host';
+import { runsAny } from './same-host';
 
 export const DifferentHostFilter = defineFilter({
   name: 'DifferentHostFilter',
   runOncePerRequest: true,
-  prepare(spec) {
+  prepare(spec, ctx) {
     const uuids = hintList(spec, 'different_host');
     if (uuids.length === 0) return null;
     return {
-      test: (h) => !hostRunsAny(h, uuids),
+      ...runsAny(ctx.pool, uuids, false),
       reason: (h) => `runs ${uuids.filter((u) => h.instanceUuids.has(u)).join(', ')} (different_host)`,
     };
   },

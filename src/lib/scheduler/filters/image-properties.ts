@@ -7,7 +7,7 @@
  */
 import type { HostState } from '../types';
 import { compileVersionPredicate, versionFromInt } from '../versions';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 
 const ARCH_ALIASES: Record<string, string> = { i386: 'i686', i486: 'i686', i586: 'i686', x86_32: 'i686', x86_32p: 'i686', amd64: 'x86_64' };
 const HV_ALIASES: Record<string, string> = { xapi: 'xen' };
@@ -33,6 +33,7 @@ function supportsAll(supp: Array<[string, string, string]>, wanted: string[]): b
 export const ImagePropertiesFilter = defineFilter({
   name: 'ImagePropertiesFilter',
   runOncePerRequest: true,
+  staticData: true,
   prepare(spec, ctx) {
     const props = spec.image?.properties ?? {};
     const wanted = [
@@ -59,6 +60,8 @@ export const ImagePropertiesFilter = defineFilter({
       if (bits && hostBits && hostBits < bits) return `has ${hostBits} physical address bits, image wants ${bits}`;
       return null;
     };
-    return { test: (h) => why(h) === null, reason: (h) => why(h) ?? 'passes' };
+    const hosts = ctx.pool.hosts;
+    const signature = `image\0${wanted.join('/')}\0${versionText}\0${bits}`;
+    return { ...cachedPredicate(ctx.pool, signature, (i) => why(hosts[i]) === null), reason: (h) => why(h) ?? 'passes' };
   },
 });

@@ -2,16 +2,11 @@
  * IoOpsFilter: only hosts with fewer than max_io_ops_per_host concurrent I/O-heavy operations
  * (instances building, resizing, snapshotting, migrating …).
  */
-import { defineFilter, hostsHave } from './base';
+import { defineFilter } from './base';
+import { countBelow } from './limits';
 
 export const IoOpsFilter = defineFilter({
   name: 'IoOpsFilter',
-  prepare(_spec, ctx) {
-    const max = ctx.config.maxIoOpsPerHost;
-    return {
-      test: (h) => h.numIoOps < max,
-      reason: (h) => `has ${h.numIoOps} I/O operations running, the limit is ${max}`,
-      summary: (removed) => `${hostsHave(removed)} reached max_io_ops_per_host (${max})`,
-    };
-  },
+  prepare: (_spec, ctx) =>
+    countBelow(ctx.pool.numIoOps, ctx.config.maxIoOpsPerHost, null, 'I/O operations running', 'max_io_ops_per_host'),
 });

@@ -5,11 +5,12 @@
  * isolated hosts also take other images. With no isolated images configured, a restricted
  * isolated host takes nothing.
  */
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 
 export const IsolatedHostsFilter = defineFilter({
   name: 'IsolatedHostsFilter',
   runOncePerRequest: true,
+  staticData: true,
   prepare(spec, ctx) {
     const hosts = new Set(ctx.config.isolatedHosts);
     const images = new Set(ctx.config.isolatedImages);
@@ -19,7 +20,7 @@ export const IsolatedHostsFilter = defineFilter({
     const passes = (hostIsolated: boolean) =>
       restrict ? imageIsolated === hostIsolated : !imageIsolated || hostIsolated;
     return {
-      test: (h) => passes(hosts.has(h.host)),
+      ...cachedPredicate(ctx.pool, `isolated\0${imageIsolated}\0${[...hosts].join(',')}\0${restrict}`, (i) => passes(hosts.has(ctx.pool.hosts[i].host))),
       reason: (h) =>
         hosts.has(h.host) ? 'is an isolated host, the image is not isolated' : 'is not an isolated host, the image is isolated',
     };

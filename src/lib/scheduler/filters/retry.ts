@@ -6,12 +6,15 @@ import { defineFilter } from './base';
 
 export const RetryFilter = defineFilter({
   name: 'RetryFilter',
-  prepare(spec) {
-    const tried = spec.retry?.hosts ?? [];
-    if (tried.length === 0) return null;
-    const set = new Set(tried);
+  staticData: true,
+  prepare(spec, ctx) {
+    const tried = new Set(spec.retry?.hosts ?? []);
+    if (tried.size === 0) return null;
+    const hosts = ctx.pool.hosts;
+    const skip = new Set<number>();
+    for (let i = 0; i < hosts.length; i++) if (tried.has(hosts[i].host) || tried.has(hosts[i].nodename)) skip.add(i);
     return {
-      test: (h) => !set.has(h.host) && !set.has(h.nodename),
+      test: (_h, i) => !skip.has(i),
       reason: () => 'was already tried for this request',
     };
   },

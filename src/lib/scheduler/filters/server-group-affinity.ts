@@ -7,14 +7,21 @@ import { defineFilter, hostsAre } from './base';
 
 export const ServerGroupAffinityFilter = defineFilter({
   name: 'ServerGroupAffinityFilter',
-  prepare(spec) {
+  staticData: true,
+  prepare(spec, ctx) {
     const group = spec.instanceGroup;
     if (!group || group.policy !== 'affinity' || group.hosts.length === 0) return null;
-    const hosts = new Set(group.hosts);
+    const names = [...new Set(group.hosts)];
+    const allowed = new Set(names.flatMap((h) => ctx.pool.indicesOfHost(h)));
     return {
-      test: (h) => hosts.has(h.host),
-      reason: () => `is not a host of affinity group ${group.name} (${[...hosts].join(', ')})`,
-      summary: (removed) => `${hostsAre(removed)} not used by affinity group ${group.name} (${[...hosts].join(', ')})`,
+      test: (_h, i) => allowed.has(i),
+      filterAll(idx, n) {
+        let k = 0;
+        for (let j = 0; j < n; j++) if (allowed.has(idx[j])) idx[k++] = idx[j];
+        return k;
+      },
+      reason: () => `is not a host of affinity group ${group.name} (${names.join(', ')})`,
+      summary: (removed) => `${hostsAre(removed)} not used by affinity group ${group.name} (${names.join(', ')})`,
     };
   },
 });

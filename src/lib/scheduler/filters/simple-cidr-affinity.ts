@@ -5,12 +5,13 @@
 import { InvalidInputError } from '../../errors';
 import { hintValue } from '../hints';
 import { cidrContains, parseIp } from '../ip';
-import { defineFilter } from './base';
+import { cachedPredicate, defineFilter } from './base';
 
 export const SimpleCIDRAffinityFilter = defineFilter({
   name: 'SimpleCIDRAffinityFilter',
   runOncePerRequest: true,
-  prepare(spec) {
+  staticData: true,
+  prepare(spec, ctx) {
     const near = hintValue(spec, 'build_near_host_ip');
     if (near === undefined) return null;
     const cidr = hintValue(spec, 'cidr') ?? '/24';
@@ -21,7 +22,7 @@ export const SimpleCIDRAffinityFilter = defineFilter({
     }
     const contains = cidrContains(base, prefix);
     return {
-      test: (h) => contains(h.hostIp),
+      ...cachedPredicate(ctx.pool, `cidr\0${near}${cidr}`, (i) => contains(ctx.pool.hosts[i].hostIp)),
       reason: (h) => (h.hostIp ? `has IP ${h.hostIp}, outside ${near}${cidr}` : 'has no known IP address'),
     };
   },

@@ -15,6 +15,13 @@ export interface WeigherContext {
 
 export interface PreparedWeigher {
   raw(h: HostState, i: number): number;
+  /** When the raw weight is just a pool column (read at i), the hot loop reads it directly. */
+  column?: Float64Array;
+}
+
+/** A weigher whose raw weight is a pool column. */
+export function fromColumn(column: Float64Array): PreparedWeigher {
+  return { raw: (_h, i) => column[i], column };
 }
 
 export interface HostWeigher {

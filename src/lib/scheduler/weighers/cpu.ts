@@ -2,14 +2,12 @@
  * CPUWeigher: ranks by free vCPUs under the CPU allocation ratio. Positive
  * cpu_weight_multiplier spreads, negative stacks.
  */
-import type { HostWeigher } from './base';
+import { fromColumn, type HostWeigher } from './base';
 
 export const CPUWeigher: HostWeigher = {
   name: 'CPUWeigher',
   multiplierName: 'cpu_weight_multiplier',
   minval: 0,
   multiplier: (c) => c.cpuWeightMultiplier,
-  prepare: () => ({
-    raw: (h) => (h.totalVcpus - h.reservedHostCpus) * h.cpuAllocationRatio - h.usedVcpus,
-  }),
+  prepare: (_spec, ctx) => fromColumn(ctx.pool.freeVcpus),
 };

@@ -2,11 +2,11 @@
  * NumInstancesWeigher: ranks by instance count. The default multiplier (0.0) disables it; a
  * negative one prefers hosts with fewer instances, a positive one packs.
  */
-import type { HostWeigher } from './base';
+import { fromColumn, type HostWeigher } from './base';
 
 export const NumInstancesWeigher: HostWeigher = {
   name: 'NumInstancesWeigher',
   multiplierName: 'num_instances_weight_multiplier',
   multiplier: (c) => c.numInstancesWeightMultiplier,
-  prepare: () => ({ raw: (h) => h.numInstances }),
+  prepare: (_spec, ctx) => fromColumn(ctx.pool.numInstances),
 };

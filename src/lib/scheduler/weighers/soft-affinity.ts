@@ -4,17 +4,24 @@
  * prefer hosts running fewer (raw weight = -members). Unlike the hard policies nothing is
  * filtered out, so the request still lands when the preference cannot be met.
  */
-import { membersOnHost } from '../filters/server-group-anti-affinity';
-import type { HostWeigher } from './base';
+import type { HostWeigher, PreparedWeigher, WeigherContext } from './base';
+import type { RequestSpec } from '../types';
+
+/** Raw weight sign × members on the host; null when no member runs anywhere (all equal). */
+function membersWeight(spec: RequestSpec, ctx: WeigherContext, policy: string, sign: 1 | -1): PreparedWeigher | null {
+  const g = spec.instanceGroup;
+  if (!g || g.policy !== policy || g.members.length === 0) return null;
+  const counts = ctx.pool.countOnHosts(g.members);
+  if (counts.size === 0) return null;
+  return { raw: (_h, i) => sign * (counts.get(i) ?? 0) };
+}
 
 export const ServerGroupSoftAffinityWeigher: HostWeigher = {
   name: 'ServerGroupSoftAffinityWeigher',
   multiplierName: 'soft_affinity_weight_multiplier',
   multiplier: (c) => c.softAffinityWeightMultiplier,
-  prepare(spec) {
-    const g = spec.instanceGroup;
-    if (!g || g.policy !== 'soft-affinity' || g.members.length === 0) return null;
-    return { raw: (h) => membersOnHost(h, g) };
+  prepare(spec, ctx) {
+    return membersWeight(spec, ctx, 'soft-affinity', 1);
   },
 };
 
@@ -22,9 +29,7 @@ export const ServerGroupSoftAntiAffinityWeigher: HostWeigher = {
   name: 'ServerGroupSoftAntiAffinityWeigher',
   multiplierName: 'soft_anti_affinity_weight_multiplier',
   multiplier: (c) => c.softAntiAffinityWeightMultiplier,
-  prepare(spec) {
-    const g = spec.instanceGroup;
-    if (!g || g.policy !== 'soft-anti-affinity' || g.members.length === 0) return null;
-    return { raw: (h) => -membersOnHost(h, g) };
+  prepare(spec, ctx) {
+    return membersWeight(spec, ctx, 'soft-anti-affinity', -1);
   },
 };
