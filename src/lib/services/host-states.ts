@@ -14,7 +14,7 @@ import { HostPool, makeHostState, resolveAllocationRatio } from '../scheduler';
 import type { AggregateInfo, HostState } from '../scheduler';
 import { CellsService } from './cells';
 
-const OVERLAP_MS = 2000;
+const OVERLAP_MS = 500;
 
 export class HostStateCache {
   private states = new Map<string, HostState>();
