@@ -26,13 +26,14 @@ function inZone(h: HostState, az: string): number {
 export class HostIndexes {
   readonly hosts: HostState[];
   private meta: Array<Map<string, Set<string>> | undefined> = [];
-  private mins = new Map<string, { integer: boolean; values: Float64Array }>();
+  private mins = new Map<string, { key: string; integer: boolean; values: Float64Array }>();
   private keys: Set<string> | undefined;
   private positions: Map<HostState, number> | undefined;
   private byName: Map<string, number[]> | undefined;
   private zones: Map<string, Uint8Array> | undefined;
   private masks = new Map<string, Int8Array>();
   private hvVersions: Float64Array | undefined;
+  private hvUniform: boolean | undefined;
   /** Built on first use by a filter that asks about specific instances. */
   protected instances: InstanceIndex | undefined;
 
@@ -49,6 +50,7 @@ export class HostIndexes {
     this.meta = [];
     this.mins.clear();
     this.keys = this.positions = this.byName = this.zones = this.hvVersions = this.instances = undefined;
+    this.hvUniform = undefined;
     this.masks.clear();
   }
 
@@ -59,9 +61,10 @@ export class HostIndexes {
     // Keys only grow: a stale extra key just costs a per-host lookup that finds nothing.
     if (this.keys !== undefined) for (const agg of h.aggregates) for (const k of Object.keys(agg.metadata)) this.keys.add(k);
     if (this.zones !== undefined) for (const [az, mask] of this.zones) mask[i] = inZone(h, az);
-    for (const [key, m] of this.mins) m.values[i] = this.minFor(i, key, m.integer);
+    for (const m of this.mins.values()) m.values[i] = this.minFor(i, m.key, m.integer);
     for (const m of this.masks.values()) m[i] = -1;
     if (this.hvVersions !== undefined) this.hvVersions[i] = h.capabilities.hypervisorVersion ?? 0;
+    this.hvUniform = undefined;
     this.instances?.reindex(i);
   }
 
@@ -82,6 +85,15 @@ export class HostIndexes {
   /** The first node of a host, by host name, or -1. */
   indexOfHost(name: string): number {
     return this.indicesOfHost(name)[0] ?? -1;
+  }
+
+  /** Whether every host reports the same hypervisor version (the version weigher then has nothing to say). */
+  hypervisorVersionsUniform(): boolean {
+    if (this.hvUniform === undefined) {
+      const v = this.hypervisorVersions();
+      this.hvUniform = v.every((x) => x === v[0]);
+    }
+    return this.hvUniform;
   }
 
   /** Hypervisor versions (0 when unknown), from the capabilities. */
@@ -129,7 +141,7 @@ export class HostIndexes {
     if (m === undefined) {
       const values = new Float64Array(this.hosts.length).fill(NaN);
       if (this.hasAggregateKey(key)) for (let i = 0; i < values.length; i++) values[i] = this.minFor(i, key, integer);
-      this.mins.set(cacheKey, (m = { integer, values }));
+      this.mins.set(cacheKey, (m = { key, integer, values }));
     }
     return m.values;
   }

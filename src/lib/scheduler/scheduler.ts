@@ -71,8 +71,9 @@ export class Scheduler {
   /**
    * Places `count` servers of one request, charging each to its host in memory before choosing
    * the next (Nova's consume_from_request), so they spread or stack as the weighers say and
-   * group policies hold between them. Mutates the HostState objects (not the spec). Returns at
-   * least `minCount` (default `count`) selections, or null.
+   * group policies hold between them. Mutates the HostState objects (not the spec), recording
+   * spec.instanceUuids[k] on the k-th host — pass them: without them a group request records
+   * placeholders. Returns at least `minCount` (default `count`) selections, or null.
    */
   selectMany(spec: RequestSpec, hosts: HostsInput, count: number, opts: SelectOptions & { minCount?: number } = {}): Selection[] | null {
     validateHints(spec.schedulerHints);
@@ -92,9 +93,11 @@ export class Scheduler {
       n = runFilters(active, pool, idx, n);
       if (n === 0) break;
       weighHosts(prepareWeighers(this.weighers, work, ctx), pool, idx, n, total, raw);
-      const j = choosePosition(total, n, this.config.hostSubsetSize, this.config.shuffleBestSameWeighedHosts, rng);
+      // One ranking pass serves both the choice and, usually, the alternates.
+      const top = topPositions(total, n, this.config.hostSubsetSize + alternates + chosen.length + 1);
+      const j = choosePosition(total, n, top, this.config.hostSubsetSize, this.config.shuffleBestSameWeighedHosts, rng);
       const host = pool.hosts[idx[j]];
-      const alts = this.alternates(pool, idx, n, j, alternates, chosen);
+      const alts = this.alternates(pool, idx, n, j, alternates, chosen, top);
       out.push({ selected: host, alternates: alts, weight: total[j] });
       chosen.push(idx[j]);
       if (count > 1) consumeFromRequest(host, work, work.instanceUuid);
@@ -117,10 +120,13 @@ export class Scheduler {
     return { ...spec, instanceGroup: g ? { ...g, hosts: [...g.hosts], members: [...g.members] } : g };
   }
 
-  private alternates(pool: HostPool, idx: Int32Array, n: number, j: number, count: number, chosen: number[]): HostState[] {
+  /** The best `count` other hosts in the chosen host's cell, not already chosen for this request. */
+  private alternates(pool: HostPool, idx: Int32Array, n: number, j: number, count: number, chosen: number[], top: number[]): HostState[] {
     const cell = pool.hosts[idx[j]].cellUuid;
     const skip = (p: number) => p === j || pool.hosts[idx[p]].cellUuid !== cell || chosen.includes(idx[p]);
-    return topPositions(this.total, n, count, skip).map((p) => pool.hosts[idx[p]]);
+    let picks = top.filter((p) => !skip(p)).slice(0, count);
+    if (picks.length < count && top.length < n) picks = topPositions(this.total, n, count, skip);
+    return picks.map((p) => pool.hosts[idx[p]]);
   }
 
   /** The same decision as select(), with the whole picture: filters, matrix, weights. */
@@ -149,7 +155,8 @@ export class Scheduler {
         const weights = Object.fromEntries(weighers.map((w, k) => [w.weigher.name, parts[k][p]]));
         return { host: h.host, nodename: h.nodename, weight: total[p], weights };
       };
-      const j = choosePosition(total, n, this.config.hostSubsetSize, this.config.shuffleBestSameWeighedHosts, opts.rng ?? Math.random);
+      const top = topPositions(total, n, this.config.hostSubsetSize);
+      const j = choosePosition(total, n, top, this.config.hostSubsetSize, this.config.shuffleBestSameWeighedHosts, opts.rng ?? Math.random);
       selected = describe(j);
       runnersUp = topPositions(total, n, opts.runnersUp ?? 5, (p) => p === j).map(describe);
     }

@@ -138,18 +138,23 @@ export function topPositions(total: Float64Array, n: number, k: number, skip?: (
   return best;
 }
 
-/** Nova's choice: uniformly among the best host_subset_size (or all equal-best when shuffling). */
-export function choosePosition(total: Float64Array, n: number, subset: number, shuffleEqualBest: boolean, rng: () => number): number {
-  let size = Math.min(subset, n);
-  const top = topPositions(total, n, size);
+/**
+ * Nova's choice: uniformly among the best host_subset_size, or with
+ * shuffle_best_same_weighed_hosts among all hosts tied for the best weight if there are more.
+ * `top` holds at least the best min(subset, n) positions, best first.
+ */
+export function choosePosition(
+  total: Float64Array, n: number, top: readonly number[], subset: number, shuffleEqualBest: boolean, rng: () => number,
+): number {
+  const size = Math.min(subset, n, top.length);
   if (shuffleEqualBest) {
+    const best = total[top[0]];
     let equal = 0;
-    for (let j = 0; j < n; j++) if (total[j] === total[top[0]]) equal++;
+    for (let j = 0; j < n; j++) if (total[j] === best) equal++;
     if (equal > size) {
       const r = Math.floor(rng() * equal);
-      for (let j = 0, seen = 0; j < n; j++) if (total[j] === total[top[0]] && seen++ === r) return j;
+      for (let j = 0, seen = 0; j < n; j++) if (total[j] === best && seen++ === r) return j;
     }
   }
-  size = top.length;
   return size === 1 ? top[0] : top[Math.min(size - 1, Math.floor(rng() * size))];
 }

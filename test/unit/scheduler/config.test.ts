@@ -1,3 +1,4 @@
+// Scheduler configuration: Nova's defaults, name aliases, and ConfigError naming unknown names.
 import { ConfigError, NotSupportedError } from '../../../src/lib/errors';
 import {
   DEFAULT_FILTERS, FILTERS, NOVA_DEFAULT_FILTERS, Scheduler, WEIGHERS, defaultSchedulerConfig,

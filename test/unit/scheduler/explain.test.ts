@@ -1,3 +1,5 @@
+// explain(): per-filter removals and reasons, the per-host matrix, weights; and that the hot
+// path (filters reordered, checks folded into the usage sync) keeps exactly the hosts explain keeps.
 import { HostPool, Scheduler, findFilter, makeRequestSpec, type HostState } from '../../../src/lib/scheduler';
 import { explainFilters, prefilter, prepareFilters, runFilters } from '../../../src/lib/scheduler/pipeline';
 import { agg, config, host, seeded, spec } from './helpers';

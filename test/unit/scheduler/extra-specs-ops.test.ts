@@ -1,3 +1,4 @@
+// Nova's extra-spec operator language, operator by operator.
 import { OPERATORS, compileMatcher, match } from '../../../src/lib/scheduler/filters/extra-specs-ops';
 
 describe('extra-spec operators (Nova extra_specs_ops)', () => {

@@ -1,3 +1,5 @@
+// SameHost, DifferentHost, SimpleCIDRAffinity and the server-group filters, and the instance
+// index that answers them staying right as hosts change.
 import { HostPool, consumeFromRequest, findFilter, type InstanceGroupSpec } from '../../../src/lib/scheduler';
 import { config, host, reasonFor, spec, survivors } from './helpers';
 

@@ -1,3 +1,5 @@
+// The simple filters: service state, zones, instance and I/O limits, retry, flavor affinity,
+// metrics, isolated hosts (both directions), and the two refused for lack of host data.
 import { NotSupportedError } from '../../../src/lib/errors';
 import { validateSchedulerConfig } from '../../../src/lib/scheduler';
 import { agg, config, host, reasonFor, spec, survivors } from './helpers';

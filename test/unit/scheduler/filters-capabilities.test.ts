@@ -1,3 +1,5 @@
+// Filters matching flavor extra specs and image properties against host capabilities and
+// aggregate metadata.
 import { agg, config, host, reasonFor, spec, survivors } from './helpers';
 
 const withSpecs = (extraSpecs: Record<string, string>) => spec({ flavor: { extraSpecs } });

@@ -1,3 +1,5 @@
+// Ram/Core/Disk and Aggregate* capacity filters: Placement's arithmetic, reserved amounts,
+// ratios, max_unit, per-aggregate minimum ratios, and the shortfall in their reasons.
 import { HostPool, findFilter } from '../../../src/lib/scheduler';
 import { agg, config, host, reasonFor, spec, survivors } from './helpers';
 

@@ -1,3 +1,4 @@
+// Scheduler hints are user input: the wrong type is InvalidInputError (exit 2) before filtering.
 import { InvalidInputError } from '../../../src/lib/errors';
 import { Scheduler, validateHints } from '../../../src/lib/scheduler';
 import { host, spec } from './helpers';

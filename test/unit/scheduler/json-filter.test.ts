@@ -1,3 +1,4 @@
+// JsonFilter's query grammar and its errors.
 import { InvalidInputError } from '../../../src/lib/errors';
 import { compileQuery } from '../../../src/lib/scheduler/filters/json-query';
 import { host, spec, survivors } from './helpers';

@@ -1,3 +1,5 @@
+// Scheduler.select / selectMany / noValidHostError: choice, alternates, host_subset_size with an
+// injected RNG, request restrictions, live usage through a reused pool, consumption in multi-create.
 import { NoValidHostError } from '../../../src/lib/errors';
 import { HostPool, Scheduler, consumeFromRequest, noValidHostError, type HostState } from '../../../src/lib/scheduler';
 import { host, seeded, spec } from './helpers';
@@ -23,6 +25,12 @@ describe('Scheduler.select', () => {
     const hosts = [...fleet(), host('d', { cellUuid: 'cell2', usedMemoryMb: 20000 })]; // second-best, other cell
     expect(names(ramOnly().select(spec(), hosts, { alternates: 1 })!.alternates)).toEqual(['c']);
     expect(names(ramOnly().select(spec(), hosts, { alternates: 5 })!.alternates)).toEqual(['c', 'a']);
+  });
+
+  it('finds same-cell alternates even when other cells rank above them', () => {
+    const hosts = [host('best', { usedMemoryMb: 0 }), ...[1, 2, 3, 4, 5].map((k) => host(`far${k}`, { cellUuid: 'cell2', usedMemoryMb: 1000 * k })),
+      host('near', { usedMemoryMb: 20000 })];
+    expect(names(ramOnly().select(spec(), hosts, { alternates: 1 })!.alternates)).toEqual(['near']);
   });
 
   it('returns null when nothing passes', () => {

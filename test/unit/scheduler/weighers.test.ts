@@ -1,3 +1,5 @@
+// Every weigher, Nova's normalisation, negative multipliers, aggregate overrides, and the batched
+// hot path agreeing with the per-weigher sum.
 import { HostError } from '../../../src/lib/errors';
 import { HostPool, findWeigher, type HostState, type RequestSpec, type SchedulerConfig } from '../../../src/lib/scheduler';
 import { prepareWeighers, weighHosts } from '../../../src/lib/scheduler/weighing';

@@ -61,6 +61,7 @@ export function defineFilter(def: FilterDef): HostFilter {
     hostPasses(host, spec, ctx) {
       const pool = ctx.pool ?? new HostPool([host]);
       const i = ctx.pool ? pool.indexOf(host) : 0;
+      if (i < 0) throw new RangeError(`host ${host.host} is not in the given pool`);
       pool.sync(Int32Array.of(i), 1);
       const p = def.prepare(spec, { config: ctx.config, pool });
       if (p === null || p.test(host, i)) return PASS;

@@ -8,27 +8,7 @@
 import type { HostState } from '../types';
 import { compileVersionPredicate, versionFromInt } from '../versions';
 import { cachedPredicate, defineFilter } from './base';
-
-const ARCH_ALIASES: Record<string, string> = { i386: 'i686', i486: 'i686', i586: 'i686', x86_32: 'i686', x86_32p: 'i686', amd64: 'x86_64' };
-const HV_ALIASES: Record<string, string> = { xapi: 'xen' };
-const MODE_ALIASES: Record<string, string> = { pv: 'xen', hv: 'hvm', baremetal: 'hvm' };
-
-function canon(v: string | string[] | undefined, aliases: Record<string, string>): string | null {
-  const s = Array.isArray(v) ? v[0] : v;
-  if (!s) return null;
-  const lower = s.toLowerCase();
-  return aliases[lower] ?? lower;
-}
-
-/** Loops rather than some/every: this runs per host and must not allocate closures. */
-function supportsAll(supp: Array<[string, string, string]>, wanted: string[]): boolean {
-  for (const t of supp) {
-    let ok = true;
-    for (const w of wanted) if (t[0] !== w && t[1] !== w && t[2] !== w) ok = false;
-    if (ok) return true;
-  }
-  return false;
-}
+import { canonicalArch, canonicalHvType, canonicalVmMode, supportsAll } from './canonical';
 
 export const ImagePropertiesFilter = defineFilter({
   name: 'ImagePropertiesFilter',
@@ -37,9 +17,9 @@ export const ImagePropertiesFilter = defineFilter({
   prepare(spec, ctx) {
     const props = spec.image?.properties ?? {};
     const wanted = [
-      canon(props.hw_architecture ?? ctx.config.imagePropertiesDefaultArchitecture, ARCH_ALIASES),
-      canon(props.img_hv_type, HV_ALIASES),
-      canon(props.hw_vm_mode, MODE_ALIASES),
+      canonicalArch(props.hw_architecture ?? ctx.config.imagePropertiesDefaultArchitecture),
+      canonicalHvType(props.img_hv_type),
+      canonicalVmMode(props.hw_vm_mode),
     ].filter((x): x is string => x !== null);
     if (wanted.length === 0) return null;
     const versionText = String(props.img_hv_requested_version ?? '');

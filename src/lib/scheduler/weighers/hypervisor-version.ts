@@ -8,10 +8,6 @@ export const HypervisorVersionWeigher: HostWeigher = {
   name: 'HypervisorVersionWeigher',
   multiplierName: 'hypervisor_version_weight_multiplier',
   multiplier: (c) => c.hypervisorVersionWeightMultiplier,
-  prepare(_spec, ctx) {
-    const versions = ctx.pool.hypervisorVersions();
-    // The usual cloud runs one version everywhere: equal weights normalise to 0, so skip the work.
-    for (let i = 1; i < versions.length; i++) if (versions[i] !== versions[0]) return fromColumn(versions);
-    return null;
-  },
+  // The usual cloud runs one version everywhere: equal weights normalise to 0, so skip the work.
+  prepare: (_spec, ctx) => (ctx.pool.hypervisorVersionsUniform() ? null : fromColumn(ctx.pool.hypervisorVersions())),
 };
