@@ -256,8 +256,9 @@ async function up(knex: Knex): Promise<void> {
     t.integer('memory_mb').notNullable();
     t.integer('disk_gb').notNullable();
     t.string('created_at', TS_LEN).notNullable();
+    // No separate index on compute_node_id: every claim writes here, and an index page per
+    // insert costs more than the rare per-node scans it would speed up.
     t.unique(['consumer_uuid', 'compute_node_id']);
-    t.index(['compute_node_id']);
   });
 }
 
