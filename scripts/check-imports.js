@@ -26,7 +26,7 @@ const RULES = [
   { from: 'virt/', denySrc: ['lib/db', 'lib/services/', 'lib/conductor/', 'lib/api/', 'commands/'], denyPkg: [...UI, 'knex'] },
 ];
 // A driver must not import another driver.
-const driverOf = (rel) => (rel.startsWith('virt/') ? rel.split('/')[1] : null);
+const driverOf = (rel) => (rel.startsWith('virt/') && rel.split('/').length > 2 ? rel.split('/')[1] : null);
 
 function walk(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

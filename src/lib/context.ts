@@ -11,6 +11,9 @@ import { CellsService } from './services/cells';
 import { FlavorsService } from './services/flavors';
 import { HostStateCache } from './services/host-states';
 import { HostsService } from './services/hosts';
+import { ImagesService } from './services/images';
+import { KeypairsService } from './services/keypairs';
+import { ProjectsService } from './services/projects';
 import { SchedulingService } from './services/scheduling';
 import { Scheduler } from './scheduler';
 import { ServerGroupsService } from './services/server-groups';
@@ -46,6 +49,9 @@ export class Context {
   get hosts(): HostsService {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates));
   }
+  get images(): ImagesService { return this.once('images', () => new ImagesService(this.stores, this.config, this.clock)); }
+  get keypairs(): KeypairsService { return this.once('keypairs', () => new KeypairsService(this.stores, this.clock)); }
+  get projects(): ProjectsService { return this.once('projects', () => new ProjectsService(this.stores, this.clock)); }
   /** The scheduler is built (and its config validated: unknown filters are exit 7) on first use. */
   get scheduling(): SchedulingService {
     return this.once('scheduling', () => new SchedulingService(this.stores, this.clock,

@@ -9,7 +9,7 @@ jest.setTimeout(180000);
 const EXPECTED: Record<Tree, string[]> = {
   api: ['cell_mappings', 'host_mappings', 'instance_mappings', 'flavors', 'flavor_extra_specs', 'flavor_projects', 'key_pairs',
     'aggregates', 'aggregate_hosts', 'aggregate_metadata', 'instance_groups', 'instance_group_policy', 'instance_group_member',
-    'quotas', 'project_user_quotas', 'quota_classes', 'request_specs', 'build_requests', 'projects'],
+    'quotas', 'project_user_quotas', 'quota_classes', 'request_specs', 'build_requests', 'projects', 'images', 'quota_usages'],
   cell: ['instances', 'instance_metadata', 'instance_system_metadata', 'instance_info_caches', 'instance_extra', 'instance_faults',
     'instance_actions', 'instance_actions_events', 'block_device_mapping', 'migrations', 'compute_nodes', 'services', 'tasks', 'tags',
     'allocations', 'group_host_claims', 'group_affinity_hosts', 'shadow_instances', 'shadow_instance_actions_events', 'shadow_services'],

@@ -5,6 +5,9 @@ import { ArchiveRepo } from './archive';
 import { ClaimDefaults, ClaimRepo } from './claims';
 import { FlavorRepo } from './flavors';
 import { HostRepo } from './hosts';
+import { ImageRepo } from './images';
+import { KeyPairRepo } from './keypairs';
+import { ProjectRepo } from './projects';
 import { ServerGroupRepo } from './server-groups';
 import { CellMappingRepo, HostMappingRepo, InstanceMappingRepo } from './cell-mappings';
 import { ComputeNodeRepo } from './compute-nodes';
@@ -17,6 +20,9 @@ export interface ApiRepos {
   flavors: FlavorRepo;
   aggregates: AggregateRepo;
   serverGroups: ServerGroupRepo;
+  images: ImageRepo;
+  keypairs: KeyPairRepo;
+  projects: ProjectRepo;
 }
 
 export interface CellRepos {
@@ -33,6 +39,7 @@ export function makeApiRepos(k: Knex): ApiRepos {
   return {
     cells: new CellMappingRepo(k), hostMappings: new HostMappingRepo(k), instanceMappings: new InstanceMappingRepo(k),
     flavors: new FlavorRepo(k), aggregates: new AggregateRepo(k), serverGroups: new ServerGroupRepo(k),
+    images: new ImageRepo(k), keypairs: new KeyPairRepo(k), projects: new ProjectRepo(k),
   };
 }
 
