@@ -16,6 +16,13 @@ import { KeypairsService } from './services/keypairs';
 import { ProjectsService } from './services/projects';
 import { SchedulingService } from './services/scheduling';
 import { Scheduler } from './scheduler';
+import { Compute, instanceSpec } from './compute/compute';
+import { TaskRunner } from './conductor/runner';
+import { ServerTasks } from './conductor/server-tasks';
+import { QuotasService } from './services/quotas';
+import { ServerActionsService } from './services/server-actions';
+import { ServersService } from './services/servers';
+import { driverFor } from '../virt/registry';
 import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
@@ -57,6 +64,54 @@ export class Context {
     return this.once('scheduling', () => new SchedulingService(this.stores, this.clock,
       new HostStateCache(this.stores, this.config, this.clock, this.cells), new Scheduler(SchedulingService.configFrom(this.config))));
   }
+  get quotas(): QuotasService { return this.once('quotas', () => new QuotasService(this.stores)); }
+
+  /** The compute layer, with the driver registry as its factory (the only place that knows drivers). */
+  get compute(): Compute {
+    const statePath = this.config.get<string>('DEFAULT', 'state_path');
+    return this.once('compute', () => new Compute((h) => driverFor(h.driver, h, { statePath })));
+  }
+
+  get runner(): TaskRunner { return this.once('runner', () => new TaskRunner(this.stores, this.config, this.clock)); }
+
+  get serverTasks(): ServerTasks {
+    return this.once('serverTasks', () => new ServerTasks({
+      stores: this.stores, clock: this.clock, config: this.config, compute: this.compute, runner: this.runner,
+      placer: this.scheduling, quotas: this.quotas,
+      images: { refFor: async (id) => (id ? this.images.get(id).then((i) => this.images.toImageRef(i)).catch(() => null) : null) },
+      hosts: { find: (name) => this.hosts.find(name), cellOf: (uuid) => this.stores.api().then((a) => a.cells.byUuid(uuid)) },
+    }));
+  }
+
+  /** Takes over durable tasks whose owner died (any command that touches servers calls this first). */
+  async recoverTasks(): Promise<number> {
+    const t = this.serverTasks;
+    return this.runner.recoverExpired({ build: (h) => t.recoverBuild(h), delete: (h) => t.recoverDelete(h), power: (h) => t.recoverPower(h) });
+  }
+
+  get servers(): ServersService {
+    return this.once('servers', () => new ServersService({
+      stores: this.stores, config: this.config, clock: this.clock, tasks: this.serverTasks, scheduling: this.scheduling, quotas: this.quotas,
+      flavors: this.flavors, images: this.images, keypairs: this.keypairs, projects: this.projects, groups: this.serverGroups,
+      recover: () => this.recoverTasks(),
+    }));
+  }
+
+  get serverActions(): ServerActionsService {
+    return this.once('serverActions', () => new ServerActionsService({
+      stores: this.stores, clock: this.clock, servers: this.servers, tasks: this.serverTasks,
+      consoleOutput: async (s) => {
+        const h = s.host ? await this.hosts.find(s.host) : null;
+        if (!h) return '';
+        return this.compute.call(h, 'console', (d) => d.getConsoleOutput(instanceSpec(s, null)));
+      },
+      capabilities: async (s) => {
+        const h = s.host ? await this.hosts.find(s.host) : null;
+        return h ? { ...this.compute.driver(h).capabilities } : null;
+      },
+    }));
+  }
+
   /** Who the CLI acts as: admin in the admin project (projects and users come with the servers issue). */
   readonly actor = { projectId: 'admin', userId: 'admin' };
   get status(): StatusService { return this.once('status', () => new StatusService({ cells: this.cells, dbAdmin: this.dbAdmin })); }

@@ -89,6 +89,16 @@ export class HostsService {
     return { cell, host };
   }
 
+  /** The host record, or null when it is not registered. */
+  async find(name: string): Promise<ComputeHost | null> {
+    try {
+      return (await this.locate(name)).host;
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
   private async decorate(hosts: ComputeHost[]): Promise<HostInfo[]> {
     const aggs = await this.aggregates.list();
     return hosts.map((h) => ({ ...h, availabilityZone: this.aggregates.zoneOf(h.host, aggs), up: this.isUp(h) }));

@@ -23,6 +23,12 @@ export interface ScheduleInput {
   group?: ServerGroup | null;
   projectId: string;
   userId: string;
+  /** Hosts tried before (reschedules): the Retry filter skips them. */
+  retryHosts?: string[];
+  /** Keep the server in its cell (reschedules cannot move a server between cells). */
+  cellUuid?: string;
+  /** An admin's choice of host (`server create --host`). */
+  host?: string;
 }
 
 export interface Placement {
@@ -53,6 +59,8 @@ export class SchedulingService {
       availabilityZone: input.availabilityZone ?? null, schedulerHints: input.hints ?? {}, numInstances: Math.max(1, uuids.length),
       instanceGroup: g ? { uuid: g.uuid, name: g.name, policy: g.policy, rules: g.rules, members: [...g.members], hosts: this.cache.hostsOf(g.members) } : null,
       instanceUuid: uuids[0], instanceUuids: uuids.length ? uuids : undefined,
+      ignoreHosts: input.retryHosts ?? [],
+      requestedDestination: input.cellUuid || input.host ? { cellUuid: input.cellUuid, host: input.host } : null,
     });
   }
 
@@ -102,12 +110,23 @@ export class SchedulingService {
     return { total: out.reduce((a, b) => a + b.fits, 0), hosts: out };
   }
 
-  /** Places and claims one server per consumer uuid; on failure releases what it claimed. */
-  async placeAndClaim(input: ScheduleInput, consumerUuids: string[]): Promise<Placement[]> {
+  /**
+   * Places and claims one server per consumer uuid. With `minCount`, stops at the first
+   * NoValidHost once that many are placed (Nova's min_count); otherwise all or nothing — on
+   * failure it releases what it claimed.
+   */
+  async placeAndClaim(input: ScheduleInput, consumerUuids: string[], opts: { minCount?: number } = {}): Promise<Placement[]> {
     if (consumerUuids.length === 0) throw new InvalidInputError('Nothing to schedule.');
     const done: Placement[] = [];
     try {
-      for (const uuid of consumerUuids) done.push(await this.placeOne(input, uuid, done));
+      for (const uuid of consumerUuids) {
+        try {
+          done.push(await this.placeOne(input, uuid, done));
+        } catch (e) {
+          if (e instanceof NoValidHostError && opts.minCount !== undefined && done.length >= opts.minCount) return done;
+          throw e;
+        }
+      }
       return done;
     } catch (e) {
       for (const p of done) await this.release(p).catch(() => undefined);

@@ -125,6 +125,30 @@ export class InstanceMappingRepo {
     }
   }
 
+  /** A mapping before the server has a cell; the idempotency key is unique per project. */
+  async createPending(m: { instanceUuid: string; projectId: string; userId: string | null; idempotencyKey: string | null }, now: string): Promise<void> {
+    await this.k('instance_mappings').insert({
+      instance_uuid: m.instanceUuid, cell_id: null, project_id: m.projectId, user_id: m.userId, queued_for_delete: false,
+      idempotency_key: m.idempotencyKey, created_at: now,
+    });
+  }
+
+  async setCell(uuids: string[], cellId: number, now: string): Promise<void> {
+    await this.k('instance_mappings').whereIn('instance_uuid', uuids).update({ cell_id: cellId, updated_at: now });
+  }
+
+  async byIdempotencyKey(projectId: string, key: string): Promise<InstanceMapping[]> {
+    return (await this.k('instance_mappings').where({ project_id: projectId, idempotency_key: key }).orderBy('id')).map(toInst);
+  }
+
+  async queueForDelete(uuid: string, now: string): Promise<void> {
+    await this.k('instance_mappings').where({ instance_uuid: uuid }).update({ queued_for_delete: true, updated_at: now });
+  }
+
+  async deletePending(uuids: string[]): Promise<void> {
+    await this.k('instance_mappings').whereIn('instance_uuid', uuids).whereNull('cell_id').delete();
+  }
+
   /** Removes the API-side records of servers that were archived out of a cell. */
   async deleteForInstances(uuids: string[]): Promise<number> {
     let n = 0;

@@ -8,10 +8,14 @@ import { HostRepo } from './hosts';
 import { ImageRepo } from './images';
 import { KeyPairRepo } from './keypairs';
 import { ProjectRepo } from './projects';
+import { QuotaRepo } from './quotas';
 import { ServerGroupRepo } from './server-groups';
 import { CellMappingRepo, HostMappingRepo, InstanceMappingRepo } from './cell-mappings';
 import { ComputeNodeRepo } from './compute-nodes';
+import { InstanceActionRepo } from './instance-actions';
+import { InstanceRepo } from './instances';
 import { InstanceAdminRepo } from './instances-admin';
+import { TaskRepo } from './tasks';
 
 export interface ApiRepos {
   cells: CellMappingRepo;
@@ -23,6 +27,7 @@ export interface ApiRepos {
   images: ImageRepo;
   keypairs: KeyPairRepo;
   projects: ProjectRepo;
+  quotas: QuotaRepo;
 }
 
 export interface CellRepos {
@@ -31,6 +36,9 @@ export interface CellRepos {
   instancesAdmin: InstanceAdminRepo;
   hosts: HostRepo;
   claims: ClaimRepo;
+  instances: InstanceRepo;
+  actions: InstanceActionRepo;
+  tasks: TaskRepo;
 }
 
 export type { ClaimDefaults } from './claims';
@@ -39,7 +47,7 @@ export function makeApiRepos(k: Knex): ApiRepos {
   return {
     cells: new CellMappingRepo(k), hostMappings: new HostMappingRepo(k), instanceMappings: new InstanceMappingRepo(k),
     flavors: new FlavorRepo(k), aggregates: new AggregateRepo(k), serverGroups: new ServerGroupRepo(k),
-    images: new ImageRepo(k), keypairs: new KeyPairRepo(k), projects: new ProjectRepo(k),
+    images: new ImageRepo(k), keypairs: new KeyPairRepo(k), projects: new ProjectRepo(k), quotas: new QuotaRepo(k),
   };
 }
 
@@ -47,5 +55,6 @@ export function makeCellRepos(k: Knex, cell: { uuid: string; name: string | null
   return {
     archive: new ArchiveRepo(k), computeNodes: new ComputeNodeRepo(k), instancesAdmin: new InstanceAdminRepo(k),
     hosts: new HostRepo(k, cell), claims: new ClaimRepo(k, defaults),
+    instances: new InstanceRepo(k, cell.uuid), actions: new InstanceActionRepo(k), tasks: new TaskRepo(k),
   };
 }

@@ -1,0 +1,53 @@
+/** Cell DB: the instance-action log (`server event list/show`): one action per request, with events. */
+import type { Knex } from 'knex';
+import { InstanceAction } from '../../model/servers';
+
+type Row = Record<string, any>;
+
+export class InstanceActionRepo {
+  constructor(private readonly k: Knex) {}
+
+  async start(a: { instanceUuid: string; action: string; requestId: string; userId: string | null; projectId: string | null }, now: string): Promise<number> {
+    await this.k('instance_actions').insert({
+      action: a.action, instance_uuid: a.instanceUuid, request_id: a.requestId, user_id: a.userId, project_id: a.projectId, start_time: now, created_at: now,
+    });
+    const r = await this.k('instance_actions').where({ instance_uuid: a.instanceUuid, request_id: a.requestId }).orderBy('id', 'desc').first('id');
+    return Number(r.id);
+  }
+
+  async startEvent(actionId: number, event: string, host: string | null, now: string): Promise<void> {
+    await this.k('instance_actions_events').insert({ action_id: actionId, event, host, start_time: now, created_at: now });
+  }
+
+  async finishEvent(actionId: number, event: string, result: 'Success' | 'Error', now: string, details?: string): Promise<void> {
+    const ev = await this.k('instance_actions_events').where({ action_id: actionId, event }).whereNull('finish_time').orderBy('id', 'desc').first('id');
+    if (ev) await this.k('instance_actions_events').where({ id: ev.id }).update({ result, finish_time: now, details: details ?? null, updated_at: now });
+    else await this.k('instance_actions_events').insert({ action_id: actionId, event, result, start_time: now, finish_time: now, details: details ?? null, created_at: now });
+  }
+
+  async finish(actionId: number, now: string, message?: string): Promise<void> {
+    await this.k('instance_actions').where({ id: actionId }).update({ finish_time: now, message: message ?? null, updated_at: now });
+  }
+
+  private async hydrate(rows: Row[]): Promise<InstanceAction[]> {
+    if (!rows.length) return [];
+    const events = await this.k('instance_actions_events').whereIn('action_id', rows.map((r) => r.id)).orderBy('id');
+    return rows.map((r) => ({
+      action: r.action, instanceUuid: r.instance_uuid, requestId: r.request_id, userId: r.user_id ?? null, projectId: r.project_id ?? null,
+      startTime: r.start_time ?? null, finishTime: r.finish_time ?? null, message: r.message ?? null,
+      events: events.filter((e: Row) => Number(e.action_id) === Number(r.id)).map((e: Row) => ({
+        event: e.event, result: e.result ?? null, startTime: e.start_time ?? null, finishTime: e.finish_time ?? null, host: e.host ?? null,
+        traceback: e.traceback ?? null, details: e.details ?? null,
+      })),
+    }));
+  }
+
+  async list(instanceUuid: string): Promise<InstanceAction[]> {
+    return this.hydrate(await this.k('instance_actions').where({ instance_uuid: instanceUuid }).orderBy('id', 'desc'));
+  }
+
+  async get(instanceUuid: string, requestId: string): Promise<InstanceAction | null> {
+    const r = await this.k('instance_actions').where({ instance_uuid: instanceUuid, request_id: requestId }).first();
+    return r ? (await this.hydrate([r]))[0] : null;
+  }
+}
