@@ -78,6 +78,9 @@ export const CONFIG_SCHEMA: Record<string, SectionSpec> = {
     instance_build_timeout: { type: 'int', default: 3600, min: 0, help: 'Seconds before a build is failed.' },
     resize_confirm_window: { type: 'int', default: 0, min: 0, help: 'Seconds before a resize is confirmed automatically (0: never).' },
   },
+  fake_driver: {
+    state: { type: 'string', default: 'file', choices: ['file', 'memory'], help: 'Where fake hosts keep their servers: files under state_path (shared by every novalite process) or process memory (simulations, benchmarks).' },
+  },
   conductor: {
     task_lease_seconds: { type: 'int', default: 60, min: 1, help: 'Lease of a durable task; a task whose lease expires is recovered.' },
   },

@@ -68,7 +68,7 @@ export class Context {
 
   /** The compute layer, with the driver registry as its factory (the only place that knows drivers). */
   get compute(): Compute {
-    const statePath = this.config.get<string>('DEFAULT', 'state_path');
+    const statePath = this.config.get<string>('fake_driver', 'state') === 'memory' ? '' : this.config.get<string>('DEFAULT', 'state_path');
     return this.once('compute', () => new Compute((h) => driverFor(h.driver, h, { statePath })));
   }
 

@@ -180,7 +180,7 @@ export class ImagesService {
     }
     if (!(await (await this.repo()).softDelete(img.id, this.now()))) throw new NotFoundError('Image', ref);
     if (img.path) await fs.promises.rm(img.path, { force: true });
-    return img;
+    return { ...img, status: 'deleted', path: null };
   }
 
   /** Uploads the bytes of a queued image (the REST PUT /file); on failure it stays queued. */
