@@ -26,6 +26,24 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * knex prepares every statement anew; on SQLite preparing costs as much as running. The same
+ * SQL text (knex emits identical text for identical query shapes) reuses its prepared statement.
+ */
+function cachePreparedStatements(conn: { prepare: (sql: string) => unknown }): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let st = cache.get(sql);
+    if (st === undefined) {
+      st = prepare(sql);
+      if (cache.size >= 1000) cache.clear();
+      cache.set(sql, st);
+    }
+    return st;
+  };
+}
+
 // knex logs driver warnings with console.log, which would break the one-JSON-document rule on
 // stdout. The same failures reach us as thrown errors, so its own log lines are dropped.
 const quiet = { warn() {}, error() {}, deprecate() {}, debug() {} };
@@ -47,8 +65,9 @@ function engineConfig(p: ParsedUrl, opts: OpenOptions): Knex.Config {
       // transactions simple within a process.
       pool: {
         min: 1, max: 1,
-        afterCreate: (conn: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+        afterCreate: (conn: { pragma: (s: string) => unknown; prepare: (sql: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
           try {
+            cachePreparedStatements(conn);
             conn.pragma(`busy_timeout = ${busy}`);
             conn.pragma('journal_mode = WAL');
             // NORMAL: commits do not fsync in WAL mode, checkpoints do; a larger checkpoint

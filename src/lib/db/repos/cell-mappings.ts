@@ -14,12 +14,26 @@ const toInst = (r: Row): InstanceMapping => ({
   projectId: r.project_id, userId: r.user_id ?? null, queuedForDelete: !!r.queued_for_delete, createdAt: r.created_at,
 });
 
+/**
+ * Cell mappings change rarely and are read on every request, so each process keeps them for a
+ * few seconds (the same window Nova's cell cache uses to let a new cell appear); writes made
+ * through this process drop the copy at once.
+ */
+const CELL_CACHE_MS = 5000;
+const cellCache = new WeakMap<Knex, { at: number; cells: CellMapping[] }>();
+
 export class CellMappingRepo {
   constructor(private readonly k: Knex) {}
 
   async list(): Promise<CellMapping[]> {
-    return (await this.k('cell_mappings').orderBy('id')).map(toCell);
+    const hit = cellCache.get(this.k);
+    if (hit && Date.now() - hit.at < CELL_CACHE_MS) return hit.cells.map((c) => ({ ...c }));
+    const cells = (await this.k('cell_mappings').orderBy('id')).map(toCell);
+    cellCache.set(this.k, { at: Date.now(), cells });
+    return cells.map((c) => ({ ...c }));
   }
+
+  private forget(): void { cellCache.delete(this.k); }
 
   async byUuid(uuid: string): Promise<CellMapping | null> {
     const r = await this.k('cell_mappings').where({ uuid }).first();
@@ -32,6 +46,7 @@ export class CellMappingRepo {
   }
 
   async create(c: Omit<CellMapping, 'id' | 'updatedAt'>): Promise<CellMapping> {
+    this.forget();
     await this.k('cell_mappings').insert({
       uuid: c.uuid, name: c.name, database_connection: c.databaseConnection, transport_url: c.transportUrl,
       disabled: c.disabled, created_at: c.createdAt,
@@ -40,6 +55,7 @@ export class CellMappingRepo {
   }
 
   async update(uuid: string, patch: { name?: string; databaseConnection?: string; disabled?: boolean }, now: string): Promise<void> {
+    this.forget();
     const row: Row = { updated_at: now };
     if (patch.name !== undefined) row.name = patch.name;
     if (patch.databaseConnection !== undefined) row.database_connection = patch.databaseConnection;
@@ -48,6 +64,7 @@ export class CellMappingRepo {
   }
 
   async delete(id: number): Promise<void> {
+    this.forget();
     await this.k.transaction(async (tx) => {
       await tx('host_mappings').where({ cell_id: id }).delete();
       await tx('instance_mappings').where({ cell_id: id }).delete();

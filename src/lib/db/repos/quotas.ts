@@ -51,11 +51,18 @@ export class QuotaRepo {
       for (const [scope, uid] of [['project', ''], ['user', userId]] as Array<['project' | 'user', string]>) {
         for (const [resource, delta] of Object.entries(deltas)) {
           if (delta === 0) continue;
-          await tx('quota_usages').insert({ project_id: projectId, user_id: uid, resource, in_use: 0 }).onConflict(['project_id', 'user_id', 'resource']).ignore();
           const limit = limits[scope][resource];
-          const q = tx('quota_usages').where({ project_id: projectId, user_id: uid, resource });
-          if (delta > 0 && limit !== undefined && limit >= 0) q.whereRaw('in_use + ? <= ?', [delta, limit]);
-          const n = await q.update({ in_use: tx.raw('CASE WHEN in_use + ? < 0 THEN 0 ELSE in_use + ? END', [delta, delta]) });
+          const bump = () => {
+            const q = tx('quota_usages').where({ project_id: projectId, user_id: uid, resource });
+            if (delta > 0 && limit !== undefined && limit >= 0) q.whereRaw('in_use + ? <= ?', [delta, limit]);
+            return q.update({ in_use: tx.raw('CASE WHEN in_use + ? < 0 THEN 0 ELSE in_use + ? END', [delta, delta]) });
+          };
+          // Update first: the counter row almost always exists; create it only when missing.
+          let n = await bump();
+          if (n !== 1 && !(await tx('quota_usages').where({ project_id: projectId, user_id: uid, resource }).first('id'))) {
+            await tx('quota_usages').insert({ project_id: projectId, user_id: uid, resource, in_use: 0 }).onConflict(['project_id', 'user_id', 'resource']).ignore();
+            n = await bump();
+          }
           if (n !== 1) throw new QuotaExceeded(resource, scope);
         }
       }
