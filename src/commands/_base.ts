@@ -60,7 +60,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** A line for people on stderr (never pollutes --json stdout). */
   protected warnLine(s: string): void { process.stderr.write(`${s}\n`); }
 
+  /**
+   * Before doing anything else, a command takes over durable tasks whose process died (so a
+   * killed `server create` is settled by whatever runs next). Schema and setup commands skip it:
+   * they may run before the databases exist.
+   */
+  private async recoverTasks(): Promise<void> {
+    const topic = (this.id ?? '').split(':')[0];
+    if (['config', 'db', 'api-db', 'api_db', 'cell-v2', 'cell_v2', 'status'].includes(topic)) return;
+    try {
+      await this.ctx.recoverTasks();
+    } catch (e) {
+      if (!isNovaliteError(e)) throw e;
+    }
+  }
+
   public async run(): Promise<unknown> {
+    await this.recoverTasks();
     const result = await this.execute();
     if (this.jsonMode) process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
     else this.renderHuman(result);

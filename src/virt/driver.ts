@@ -4,6 +4,7 @@
  * (NotSupportedError) instead of drivers carrying dozens of stubs. Drivers never touch the
  * database; everything they need arrives in the arguments.
  */
+import { HostError } from '../lib/errors';
 import type { PowerState } from '../lib/model/states';
 
 /** Everything a driver needs to know about one server. */
@@ -104,9 +105,9 @@ export interface ComputeDriver {
   getAvailableResource(): Promise<HostResources>;
 }
 
-/** Raised by a driver for an instance the host does not have. */
-export class InstanceNotFoundOnHost extends Error {
+/** Raised by a driver for an instance the host does not have (a host-side problem: exit 6). */
+export class InstanceNotFoundOnHost extends HostError {
   constructor(readonly uuid: string, readonly host: string) {
-    super(`Server ${uuid} does not exist on host ${host}.`);
+    super(`Server ${uuid} does not exist on host ${host}.`, { code: 'INSTANCE_NOT_FOUND_ON_HOST' });
   }
 }

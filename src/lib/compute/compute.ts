@@ -11,7 +11,8 @@ import type { ComputeDriver, HostTarget, ImageRef, InstanceSpec } from '../../vi
 export type DriverFactory = (host: HostTarget & { driver: string }) => ComputeDriver;
 
 export function hostTarget(h: ComputeHost): HostTarget & { driver: string } {
-  return { name: h.host, address: h.hostIp, driverConfig: h.driverConfig, driver: h.driver };
+  // The registered inventory goes along, so a driver that reports resources (the fake) agrees with it.
+  return { name: h.host, address: h.hostIp, driverConfig: { vcpus: h.vcpus, memoryMb: h.memoryMb, localGb: h.localGb, ...h.driverConfig }, driver: h.driver };
 }
 
 export function instanceSpec(s: Server, image: ImageRef | null): InstanceSpec {
