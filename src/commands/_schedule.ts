@@ -30,7 +30,6 @@ export async function scheduleInput(ctx: Context, f: { flavor: string; az?: stri
     availabilityZone: f.az ?? null,
     hints: parseHints(f.hint),
     group: f.group ? await ctx.serverGroups.get(f.group) : null,
-    projectId: ctx.actor.projectId,
-    userId: ctx.actor.userId,
+    ...(await ctx.whoami()),
   };
 }

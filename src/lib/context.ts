@@ -112,8 +112,13 @@ export class Context {
     }));
   }
 
-  /** Who the CLI acts as: admin in the admin project (projects and users come with the servers issue). */
+  /** Who the CLI acts as, by name: the admin user in the admin project. */
   readonly actor = { projectId: 'admin', userId: 'admin' };
+
+  /** The actor with its project resolved to the project's id (creating `admin` on first use). */
+  async whoami(project?: string): Promise<{ projectId: string; userId: string }> {
+    return { projectId: (await this.projects.resolve(project ?? this.actor.projectId)).id, userId: this.actor.userId };
+  }
   get status(): StatusService { return this.once('status', () => new StatusService({ cells: this.cells, dbAdmin: this.dbAdmin })); }
 
   async close(): Promise<void> {

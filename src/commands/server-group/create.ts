@@ -18,7 +18,7 @@ export default class ServerGroupCreate extends BaseCommand<typeof ServerGroupCre
   };
 
   protected async execute() {
-    const g = await this.ctx.serverGroups.create(this.args.name, this.flags.policy, parseProperties(this.flags.rule, '--rule'), this.ctx.actor);
+    const g = await this.ctx.serverGroups.create(this.args.name, this.flags.policy, parseProperties(this.flags.rule, '--rule'), await this.ctx.whoami());
     return { server_group: serverGroupView(g) };
   }
 

@@ -13,7 +13,7 @@ export default class ServerGroupList extends BaseCommand<typeof ServerGroupList>
   };
 
   protected async execute() {
-    const groups = await this.ctx.serverGroups.list(this.flags['all-projects'] ? undefined : this.ctx.actor.projectId);
+    const groups = await this.ctx.serverGroups.list(this.flags['all-projects'] ? undefined : (await this.ctx.whoami()).projectId);
     return { server_groups: groups.map(serverGroupView) };
   }
 
