@@ -47,6 +47,7 @@ describe('createTestDatabase', () => {
   });
 
   const pgUrl = process.env.NOVALITE_TEST_PG_URL;
+  // Skipped only outside `npm test` (which starts the servers and sets the URLs); CI always sets them.
   (pgUrl ? it : it.skip)('postgresql: creates, connects, drops', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Client } = require('pg');
