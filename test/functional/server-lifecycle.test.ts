@@ -34,7 +34,7 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))('se
     await cli(['host', 'add', 'h1', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '8704', '--disk-gb', '100']);
     await cli(['host', 'add', 'h2', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '8704', '--disk-gb', '100']);
     await cli(['flavor', 'create', 'small', '--vcpus', '2', '--ram', '2048', '--disk', '10']);
-    await cli(['flavor', 'create', 'huge', '--vcpus', '64', '--ram', '999999', '--disk', '10']);
+    await cli(['flavor', 'create', 'huge', '--vcpus', '4', '--ram', '16384', '--disk', '10']);
     await cli(['image', 'create', 'tiny', '--file', img, '--disk-format', 'raw']);
   });
   afterAll(async () => { for (const d of drops) await d().catch(() => undefined); });
