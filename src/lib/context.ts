@@ -21,6 +21,9 @@ import { TaskRunner } from './conductor/runner';
 import { ServerTasks } from './conductor/server-tasks';
 import { QuotasService } from './services/quotas';
 import { ServerActionsService } from './services/server-actions';
+import { ServerMovesService } from './services/server-moves';
+import { ServerOpsDeps } from './services/server-ops-deps';
+import { ServerRebuildsService } from './services/server-rebuilds';
 import { ServersService } from './services/servers';
 import { driverFor } from '../virt/registry';
 import { ServerGroupsService } from './services/server-groups';
@@ -86,8 +89,23 @@ export class Context {
   /** Takes over durable tasks whose owner died (any command that touches servers calls this first). */
   async recoverTasks(): Promise<number> {
     const t = this.serverTasks;
-    return this.runner.recoverExpired({ build: (h) => t.recoverBuild(h), delete: (h) => t.recoverDelete(h), power: (h) => t.recoverPower(h) });
+    return this.runner.recoverExpired({
+      build: (h) => t.recoverBuild(h), delete: (h) => t.recoverDelete(h), power: (h) => t.recoverPower(h),
+      ...this.serverMoves.recoverers(), ...this.serverRebuilds.recoverers(),
+    });
   }
+
+  private get opsDeps(): ServerOpsDeps {
+    return {
+      stores: this.stores, clock: this.clock, config: this.config, servers: this.servers, tasks: this.serverTasks, runner: this.runner,
+      scheduling: this.scheduling, compute: this.compute, hosts: this.hosts, images: this.images, quotas: this.quotas, flavors: this.flavors,
+    };
+  }
+
+  /** Resize, cold and live migration, evacuation. */
+  get serverMoves(): ServerMovesService { return this.once('serverMoves', () => new ServerMovesService(this.opsDeps)); }
+  /** Rebuild, rescue, shelve, reset-state, restore. */
+  get serverRebuilds(): ServerRebuildsService { return this.once('serverRebuilds', () => new ServerRebuildsService(this.opsDeps)); }
 
   get servers(): ServersService {
     return this.once('servers', () => new ServersService({
