@@ -12,7 +12,7 @@ import type { ComputeHost, Flavor, ServerGroup } from '../model/compute';
 import type { ImageRef } from '../../virt/driver';
 import type { TaskRunner } from './runner';
 
-export interface PlacementResult { consumerUuid: string; host: string; nodename: string; nodeUuid: string; cellUuid: string }
+export interface PlacementResult { consumerUuid: string; host: string; nodename: string; nodeUuid: string; cellUuid: string; availabilityZone?: string }
 
 export interface Placer {
   placeAndClaim(input: {

@@ -37,6 +37,7 @@ export interface Placement {
   nodename: string;
   nodeUuid: string;
   cellUuid: string;
+  availabilityZone: string;
   /** Claims lost to concurrent schedulers before this one held. */
   lostRaces: number;
 }
@@ -151,7 +152,7 @@ export class SchedulingService {
         if (ok) {
           consumeFromRequest(cand, spec, uuid);
           this.cache.noteClaim(uuid, cand);
-          return { consumerUuid: uuid, host: cand.host, nodename: cand.nodename, nodeUuid: cand.nodeUuid, cellUuid: cand.cellUuid, lostRaces };
+          return { consumerUuid: uuid, host: cand.host, nodename: cand.nodename, nodeUuid: cand.nodeUuid, cellUuid: cand.cellUuid, availabilityZone: cand.availabilityZone, lostRaces };
         }
         lostRaces++;
         await this.cache.refreshNode(cand);

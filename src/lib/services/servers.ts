@@ -162,7 +162,7 @@ export class ServersService {
       const r = await this.d.stores.cell(cell);
       const name = n > 1 ? `${c.name}-${made.length + 1}` : c.name;
       await r.instances.create(this.newServer(c, project, flavor, image, key, metadata, p.consumerUuid, name, {
-        vmState: VmState.BUILDING, taskState: TaskState.SCHEDULING, host: p.host, node: p.nodename, az: c.availabilityZone ?? null,
+        vmState: VmState.BUILDING, taskState: TaskState.SCHEDULING, host: p.host, node: p.nodename, az: c.availabilityZone ?? p.availabilityZone,
       }), this.now());
       await api.instanceMappings.setCell([p.consumerUuid], cell.id, this.now());
       if (group) await api.serverGroups.addMember(group.id, p.consumerUuid);
