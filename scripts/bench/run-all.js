@@ -8,6 +8,7 @@ const BENCHES = [
   ['scheduler.js', '--hosts', '10000', '--requests', '3000'],
   ['scheduler.js', '--hosts', '1000', '--requests', '5000'],
   ['scheduler.js', '--hosts', '50', '--requests', '1000', '--processes', '4', '--capacity-servers', '600'],
+  ['lifecycle.js', '--servers', '1000'],
 ];
 let failed = 0;
 for (const [file, ...args] of BENCHES) {

@@ -42,13 +42,13 @@ export class ServerTasks {
 
   private async event<T>(cell: CellMapping, actionId: number, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
     const r = await this.repos(cell);
-    await r.actions.startEvent(actionId, event, host, this.now());
+    const id = await r.actions.startEvent(actionId, event, host, this.now());
     try {
       const out = await fn();
-      await r.actions.finishEvent(actionId, event, 'Success', this.now());
+      await r.actions.finishEvent(actionId, event, 'Success', this.now(), undefined, id);
       return out;
     } catch (e) {
-      await r.actions.finishEvent(actionId, event, 'Error', this.now(), (e as Error).message).catch(() => undefined);
+      await r.actions.finishEvent(actionId, event, 'Error', this.now(), (e as Error).message, id).catch(() => undefined);
       throw e;
     }
   }
@@ -101,9 +101,10 @@ export class ServerTasks {
       throw e;
     }
     const now = this.now();
-    await r.instances.update(server.uuid, { vmState: VmState.ACTIVE, taskState: null, powerState: PowerState.RUNNING, launchedAt: now, progress: 100 }, now);
+    const patch = { vmState: VmState.ACTIVE, taskState: null, powerState: PowerState.RUNNING, launchedAt: now, progress: 100 };
+    await r.instances.update(server.uuid, patch, now);
     await r.actions.finish(actionId, now);
-    return (await r.instances.get(server.uuid))!;
+    return { ...server, ...patch, host: p.host, node: p.nodename, updatedAt: now };
   }
 
   private async reschedule(cell: CellMapping, server: Server, req: BuildRequest, tried: string[], actionId: number): Promise<PlacementResult | null> {
@@ -150,12 +151,12 @@ export class ServerTasks {
 
   /** Deletes a server everywhere: domain and disks, claims, quota, then the row (soft). Idempotent. */
   async delete(cell: CellMapping, server: Server, actionId: number): Promise<void> {
-    await this.d.runner.run(cell, { kind: 'delete', instanceUuid: server.uuid, payload: { actionId } }, (t) => this.finishDelete(t.cell, server.uuid, actionId));
+    await this.d.runner.run(cell, { kind: 'delete', instanceUuid: server.uuid, payload: { actionId } }, (t) => this.finishDelete(t.cell, server.uuid, actionId, server));
   }
 
-  async finishDelete(cell: CellMapping, uuid: string, actionId: number): Promise<void> {
+  async finishDelete(cell: CellMapping, uuid: string, actionId: number, known?: Server): Promise<void> {
     const r = await this.repos(cell);
-    const server = await r.instances.get(uuid);
+    const server = known ?? await r.instances.get(uuid);
     if (!server) return;
     const host = server.host ? await this.d.hosts.find(server.host) : null;
     if (host) {

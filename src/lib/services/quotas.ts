@@ -42,10 +42,10 @@ export class QuotasService {
   }
 
   /** Consumes or (negative deltas) frees quota; QuotaExceededError (exit 5, 403) names what is over. */
-  async consume(projectId: string, userId: string, deltas: Record<string, number>): Promise<void> {
+  async consume(projectId: string, userId: string, deltas: Record<string, number>, known?: { project: Record<string, number>; user: Record<string, number> }): Promise<void> {
     const repo = (await this.stores.api()).quotas;
-    const project = await this.limits(projectId);
-    const user = await this.limits(projectId, userId);
+    const project = known?.project ?? await this.limits(projectId);
+    const user = known?.user ?? await this.limits(projectId, userId);
     try {
       await repo.consume(projectId, userId, deltas, { project, user });
     } catch (e) {

@@ -115,6 +115,7 @@ export class ServersService {
     if (image && flavor.rootGb > 0 && image.minDisk > flavor.rootGb) throw new InvalidInputError(`Flavor ${flavor.name} has a ${flavor.rootGb} GB disk; image ${image.name} needs at least ${image.minDisk} GB.`, { code: 'FLAVOR_DISK_TOO_SMALL' });
     const key = c.keyName ? await this.d.keypairs.get(c.keyName, c.userId) : null;
     const group = c.group ? await this.d.groups.get(c.group, project.id) : null;
+    const projectLimits = await this.d.quotas.limits(project.id);
     const limits = await this.d.quotas.limits(project.id, c.userId);
     if (limits.metadata_items >= 0 && Object.keys(metadata).length > limits.metadata_items) {
       throw new NovaliteError('QUOTA_EXCEEDED', 'quota', `${Object.keys(metadata).length} metadata items exceed the quota of ${limits.metadata_items}.`, { hint: 'Use fewer --property flags.' });
@@ -122,7 +123,7 @@ export class ServersService {
     const n = max;
     const deltas = { instances: n, cores: n * flavor.vcpus, ram: n * flavor.memoryMb };
     onStep?.('quota');
-    await this.d.quotas.consume(project.id, c.userId, deltas);
+    await this.d.quotas.consume(project.id, c.userId, deltas, { project: projectLimits, user: limits });
     const uuids = Array.from({ length: n }, () => randomUUID());
     const api = await this.d.stores.api();
     try {
@@ -167,7 +168,6 @@ export class ServersService {
       await api.instanceMappings.setCell([p.consumerUuid], cell.id, this.now());
       if (group) await api.serverGroups.addMember(group.id, p.consumerUuid);
       const actionId = await r.actions.start({ instanceUuid: p.consumerUuid, action: 'create', requestId, userId: c.userId, projectId: project.id }, this.now());
-      await r.actions.startEvent(actionId, 'conductor_schedule_and_build_instances', null, this.now());
       await r.actions.finishEvent(actionId, 'conductor_schedule_and_build_instances', 'Success', this.now());
       made.push({ server: (await r.instances.get(p.consumerUuid))!, cell, actionId });
     }

@@ -4,25 +4,33 @@ import { InstanceAction } from '../../model/servers';
 
 type Row = Record<string, any>;
 
+/** The id of an inserted row: engines with RETURNING give rows, MySQL gives the insert id. */
+export function insertedId(r: unknown[]): number {
+  const first = r[0] as number | { id: number };
+  return Number(typeof first === 'object' ? first.id : first);
+}
+
 export class InstanceActionRepo {
   constructor(private readonly k: Knex) {}
 
   async start(a: { instanceUuid: string; action: string; requestId: string; userId: string | null; projectId: string | null }, now: string): Promise<number> {
-    await this.k('instance_actions').insert({
+    return insertedId(await this.k('instance_actions').insert({
       action: a.action, instance_uuid: a.instanceUuid, request_id: a.requestId, user_id: a.userId, project_id: a.projectId, start_time: now, created_at: now,
-    });
-    const r = await this.k('instance_actions').where({ instance_uuid: a.instanceUuid, request_id: a.requestId }).orderBy('id', 'desc').first('id');
-    return Number(r.id);
+    }, ['id']));
   }
 
-  async startEvent(actionId: number, event: string, host: string | null, now: string): Promise<void> {
-    await this.k('instance_actions_events').insert({ action_id: actionId, event, host, start_time: now, created_at: now });
+  /** Starts an event; returns its id for finishEvent. */
+  async startEvent(actionId: number, event: string, host: string | null, now: string): Promise<number> {
+    return insertedId(await this.k('instance_actions_events').insert({ action_id: actionId, event, host, start_time: now, created_at: now }, ['id']));
   }
 
-  async finishEvent(actionId: number, event: string, result: 'Success' | 'Error', now: string, details?: string): Promise<void> {
-    const ev = await this.k('instance_actions_events').where({ action_id: actionId, event }).whereNull('finish_time').orderBy('id', 'desc').first('id');
-    if (ev) await this.k('instance_actions_events').where({ id: ev.id }).update({ result, finish_time: now, details: details ?? null, updated_at: now });
-    else await this.k('instance_actions_events').insert({ action_id: actionId, event, result, start_time: now, finish_time: now, details: details ?? null, created_at: now });
+  /** Finishes the event `eventId`, or records a finished event when none was started. */
+  async finishEvent(actionId: number, event: string, result: 'Success' | 'Error', now: string, details?: string, eventId?: number): Promise<void> {
+    if (eventId !== undefined) {
+      await this.k('instance_actions_events').where({ id: eventId }).update({ result, finish_time: now, details: details ?? null, updated_at: now });
+      return;
+    }
+    await this.k('instance_actions_events').insert({ action_id: actionId, event, result, start_time: now, finish_time: now, details: details ?? null, created_at: now });
   }
 
   async finish(actionId: number, now: string, message?: string): Promise<void> {

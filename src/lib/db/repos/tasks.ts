@@ -38,7 +38,10 @@ export class TaskRepo {
       uuid: t.uuid, kind: t.kind, instance_uuid: t.instanceUuid, state: 'running', owner: t.owner, lease_expires_at: t.leaseUntil,
       heartbeat_at: now, attempts: 1, payload: JSON.stringify(t.payload), created_at: now, updated_at: now,
     });
-    return (await this.get(t.uuid))!;
+    return {
+      uuid: t.uuid, kind: t.kind, instanceUuid: t.instanceUuid, state: 'running', step: null, owner: t.owner, leaseExpiresAt: t.leaseUntil,
+      attempts: 1, payload: t.payload as Record<string, unknown>, result: null, createdAt: now,
+    };
   }
 
   async get(uuid: string): Promise<TaskRow | null> {
