@@ -55,12 +55,12 @@ export class Context {
   get dbAdmin(): DbAdminService { return this.once('dbAdmin', () => new DbAdminService(this.stores, this.clock)); }
   get flavors(): FlavorsService { return this.once('flavors', () => new FlavorsService(this.stores, this.clock)); }
   get aggregates(): AggregatesService { return this.once('aggregates', () => new AggregatesService(this.stores, this.config, this.clock)); }
-  get serverGroups(): ServerGroupsService { return this.once('serverGroups', () => new ServerGroupsService(this.stores, this.clock)); }
+  get serverGroups(): ServerGroupsService { return this.once('serverGroups', () => new ServerGroupsService(this.stores, this.clock, (p, u) => this.quotas.limits(p, u))); }
   get hosts(): HostsService {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates));
   }
   get images(): ImagesService { return this.once('images', () => new ImagesService(this.stores, this.config, this.clock)); }
-  get keypairs(): KeypairsService { return this.once('keypairs', () => new KeypairsService(this.stores, this.clock)); }
+  get keypairs(): KeypairsService { return this.once('keypairs', () => new KeypairsService(this.stores, this.clock, (p, u) => this.quotas.limits(p, u))); }
   get projects(): ProjectsService { return this.once('projects', () => new ProjectsService(this.stores, this.clock)); }
   /** The scheduler is built (and its config validated: unknown filters are exit 7) on first use. */
   get scheduling(): SchedulingService {

@@ -34,6 +34,14 @@ export interface PowerAction {
   powerState: number;
 }
 
+/** Rejects with a HostError when `p` takes longer than `seconds` (0: no limit). */
+function withTimeout<T>(p: Promise<T>, seconds: number, message: string): Promise<T> {
+  if (!(seconds > 0)) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new HostError(message, { code: 'BUILD_TIMEOUT' })), seconds * 1000); });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
 export class ServerTasks {
   constructor(private readonly d: ConductorDeps) {}
 
@@ -93,8 +101,10 @@ export class ServerTasks {
     if (!host) throw new HostError(`Host ${p.host} is no longer registered.`);
     await r.instances.update(server.uuid, { host: p.host, node: p.nodename, taskState: TaskState.SPAWNING }, this.now());
     const spec = instanceSpec(server, await this.d.images.refFor(server.imageRef));
+    const limit = this.d.config.get<number>('compute', 'instance_build_timeout');
     try {
-      await this.event(cell, actionId, 'compute__do_build_and_run_instance', p.host, () => this.d.compute.call(host, 'spawn', (drv) => drv.spawn(spec)));
+      await this.event(cell, actionId, 'compute__do_build_and_run_instance', p.host,
+        () => withTimeout(this.d.compute.call(host, 'spawn', (drv) => drv.spawn(spec)), limit, `Build of ${server.name} on ${p.host} timed out after ${limit} s ([compute] instance_build_timeout).`));
     } catch (e) {
       await this.d.compute.call(host, 'destroy', (drv) => drv.destroy(spec, { destroyDisks: true })).catch(() => undefined);
       await this.d.placer.release({ consumerUuid: server.uuid, cellUuid: cell.uuid });

@@ -8,7 +8,7 @@ import { createHash, createPublicKey, generateKeyPairSync, KeyObject, randomByte
 import * as fs from 'node:fs';
 import { Clock, isoTime } from '../clock';
 import { Stores } from '../db/stores';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError, QuotaExceededError } from '../errors';
 import { KeyPair } from '../model/images';
 
 export const KEYPAIR_TYPES = ['ssh', 'x509'] as const;
@@ -39,7 +39,8 @@ const NAME_RE = /^[A-Za-z0-9 _.@-]{1,255}$/;
 const MAX_KEY_FILE = 64 * 1024;
 
 export class KeypairsService {
-  constructor(private readonly stores: Stores, private readonly clock: Clock) {}
+  constructor(private readonly stores: Stores, private readonly clock: Clock,
+    private readonly limits?: (projectId: string, userId: string) => Promise<Record<string, number>>) {}
 
   private async repo() { return (await this.stores.api()).keypairs; }
 
@@ -62,6 +63,10 @@ export class KeypairsService {
     if (importing && c.privateKeyFile) throw new InvalidInputError('--private-key goes with a generated key pair, not with --public-key.');
     const repo = await this.repo();
     if (await repo.find(name, c.userId)) throw duplicate(name, c.userId);
+    const max = this.limits && c.projectId ? (await this.limits(c.projectId, c.userId)).key_pairs : -1;
+    if (max !== undefined && max >= 0 && (await repo.list(c.userId)).length >= max) {
+      throw new QuotaExceededError(`Quota exceeded for key_pairs: user ${c.userId} already has ${max} of ${max}.`, { hint: 'Delete a key pair, or raise the quota with `novalite quota set --key-pairs N`.' });
+    }
     if (c.privateKeyFile && fs.existsSync(c.privateKeyFile)) throw fileExists(c.privateKeyFile);
 
     let publicKey: string;

@@ -2,12 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, isoTime } from '../clock';
 import { Stores } from '../db/stores';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError, QuotaExceededError } from '../errors';
 import { GROUP_POLICIES, GroupPolicy, ServerGroup } from '../model/compute';
 import { checkName } from './validate';
 
 export class ServerGroupsService {
-  constructor(private readonly stores: Stores, private readonly clock: Clock) {}
+  constructor(private readonly stores: Stores, private readonly clock: Clock,
+    private readonly limits?: (projectId: string, userId?: string) => Promise<Record<string, number>>) {}
 
   async list(projectId?: string): Promise<ServerGroup[]> {
     return (await this.stores.api()).serverGroups.list(projectId);
@@ -32,6 +33,10 @@ export class ServerGroupsService {
       parsed.max_server_per_host = Number(v);
     }
     const repo = (await this.stores.api()).serverGroups;
+    const max = this.limits ? (await this.limits(owner.projectId, owner.userId ?? undefined)).server_groups : -1;
+    if (max !== undefined && max >= 0 && (await repo.list(owner.projectId)).length >= max) {
+      throw new QuotaExceededError(`Quota exceeded for server_groups: the project already has ${max} of ${max}.`, { hint: 'Delete a server group, or raise the quota with `novalite quota set --server-groups N`.' });
+    }
     if (await repo.find(name, owner.projectId)) {
       throw new ConflictError(`A server group named ${JSON.stringify(name)} already exists in this project.`, { code: 'SERVER_GROUP_EXISTS' });
     }

@@ -121,6 +121,9 @@ export class ServersService {
       throw new NovaliteError('QUOTA_EXCEEDED', 'quota', `${Object.keys(metadata).length} metadata items exceed the quota of ${limits.metadata_items}.`, { hint: 'Use fewer --property flags.' });
     }
     const n = max;
+    if (group && limits.server_group_members >= 0 && group.members.length + n > limits.server_group_members) {
+      throw new NovaliteError('QUOTA_EXCEEDED', 'quota', `Quota exceeded for server_group_members: group ${group.name} has ${group.members.length} of ${limits.server_group_members}; ${n} more requested.`, { hint: 'Raise it with `novalite quota set --server-group-members N`.' });
+    }
     const deltas = { instances: n, cores: n * flavor.vcpus, ram: n * flavor.memoryMb };
     onStep?.('quota');
     await this.d.quotas.consume(project.id, c.userId, deltas, { project: projectLimits, user: limits });
