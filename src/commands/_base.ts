@@ -7,7 +7,7 @@ import { Command, Errors, Interfaces } from '@oclif/core';
 import chalk from 'chalk';
 import { format } from 'node:util';
 import { Context } from '../lib/context';
-import { InvalidInputError, isNovaliteError, NovaliteError } from '../lib/errors';
+import { CancelledError, InvalidInputError, isNovaliteError, NovaliteError } from '../lib/errors';
 import { globalFlags } from './_flags';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -94,6 +94,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err instanceof Errors.ExitError) throw err;
     const verbose = !!(this.flags?.verbose || this.flags?.debug || this.argv.includes('--verbose') || this.argv.includes('--debug'));
     let ne: NovaliteError | null = isNovaliteError(err) ? err : null;
+    // Ctrl-C at an inquirer prompt: the user cancelled, not a bug.
+    if (!ne && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) ne = new CancelledError();
     if (!ne && (err instanceof Errors.CLIError) && (err.oclif?.exit === 2 || err.constructor.name.endsWith('Error'))) {
       const msg = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors occurred:?$/.test(l) && !/^See more help with/.test(l)).join(' ')
         .replace(/Missing required flag (?!-)(\S+)/g, 'Missing required flag --$1');

@@ -169,6 +169,11 @@ describe('server create', () => {
     expect(b.json.server.id).toBe(a.json.server.id);
     expect((await servers()).map((s) => s.id)).toEqual([a.json.server.id]);
     expect(await inUse()).toMatchObject({ instances: 1 });
+    expect((await cli('server', 'delete', a.json.server.id)).code).toBe(0);
+    const c = await cli('server', 'create', 'ci-42', '--flavor', 'f1', '--idempotency-key', 'k-42');
+    expect(c.code).toBe(4);
+    expect(c.json.error.code).toBe('IDEMPOTENCY_KEY_USED');
+    expect(await servers()).toEqual([]);
   });
 
   it('--if-not-exists returns the server of that name instead of a twin', async () => {

@@ -85,7 +85,8 @@ export class ServerActionsService {
     if (reason !== undefined && reason.length > 255) throw new InvalidInputError('A lock reason must be at most 255 characters.');
     await r.instances.update(s.uuid, { locked: true, lockedBy: 'admin' }, this.now());
     await r.instances.setMetadata(s.uuid, { locked_reason: reason ?? null }, this.now(), true);
-    await r.actions.start({ instanceUuid: s.uuid, action: 'lock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
+    const id = await r.actions.start({ instanceUuid: s.uuid, action: 'lock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
+    await r.actions.finish(id, this.now());
     return (await r.instances.get(s.uuid))!;
   }
 
@@ -94,7 +95,8 @@ export class ServerActionsService {
     const r = await this.d.stores.cell(await this.d.servers.cellOf(s));
     await r.instances.update(s.uuid, { locked: false, lockedBy: null }, this.now());
     await r.instances.setMetadata(s.uuid, { locked_reason: null }, this.now(), true);
-    await r.actions.start({ instanceUuid: s.uuid, action: 'unlock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
+    const id = await r.actions.start({ instanceUuid: s.uuid, action: 'unlock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
+    await r.actions.finish(id, this.now());
     return (await r.instances.get(s.uuid))!;
   }
 
@@ -150,7 +152,8 @@ export class ServerActionsService {
         const last = (await this.events(s.uuid, projectId))[0];
         const ev = last?.events[last.events.length - 1];
         throw new TimeoutError(`Timed out after ${timeoutS} s waiting for server ${s.name} to be ${want.join(' or ')}; it is ${status} (vm_state ${s.vmState}, task_state ${s.taskState ?? 'none'}).`, {
-          hint: ev ? `Last event: ${last.action} / ${ev.event} ${ev.result ?? 'in progress'}.` : undefined, details: { status, last_action: last ?? null },
+          hint: ev ? `Last event: ${last.action} / ${ev.event} ${ev.result ?? 'in progress'}.` : undefined,
+          details: { status, last_action: last ? { action: last.action, request_id: last.requestId, event: ev?.event ?? null, result: ev?.result ?? null } : null },
         });
       }
       await new Promise((res) => setTimeout(res, Math.min(pollMs, Math.max(10, deadline - Date.now()))));

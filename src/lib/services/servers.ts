@@ -43,6 +43,13 @@ export interface ListServers {
 
 const MAX_USER_DATA = 65535;
 
+/** The per-filter part of a NoValidHost explanation: enough to act on, small enough to show. */
+function faultDetails(details: unknown): string | null {
+  const ex = details as { filters?: Array<{ filter: string; removed: number; summary?: string }> } | undefined;
+  if (!ex?.filters) return null;
+  return JSON.stringify({ filters: ex.filters.filter((f) => f.removed > 0).map((f) => ({ filter: f.filter, removed: f.removed, summary: f.summary })) });
+}
+
 export class ServersService {
   constructor(private readonly d: ServerDeps) {}
 
@@ -72,7 +79,7 @@ export class ServersService {
   }
 
   private validate(c: CreateServer): { metadata: Record<string, string>; min: number; max: number } {
-    checkName('server', c.name);
+    checkName('server', c.name, 'NAME');
     const metadata = parseProperties(c.properties);
     const min = c.min ?? 1;
     const max = c.max ?? min;
@@ -90,7 +97,15 @@ export class ServersService {
     const api = await this.d.stores.api();
     if (c.idempotencyKey) {
       const ms = await api.instanceMappings.byIdempotencyKey(project.id, c.idempotencyKey);
-      if (ms.length) return Promise.all(ms.map((m) => this.get(m.instanceUuid, project.id, { includeDeleted: true })));
+      if (ms.length) {
+        const made = await Promise.all(ms.map((m) => this.get(m.instanceUuid, project.id, { includeDeleted: true })));
+        if (made.every((s) => s.deletedAt)) {
+          throw new ConflictError(`Idempotency key ${JSON.stringify(c.idempotencyKey)} already created server ${made[0].uuid}, which has been deleted.`, {
+            code: 'IDEMPOTENCY_KEY_USED', hint: 'Use a new --idempotency-key for a new server.',
+          });
+        }
+        return made;
+      }
     }
     const scope = this.d.config.get<string>('DEFAULT', 'unique_server_name_scope');
     if (c.ifNotExists || scope) {
@@ -207,7 +222,7 @@ export class ServersService {
     for (const [i, uuid] of uuids.entries()) {
       const name = uuids.length > 1 ? `${c.name}-${i + 1}` : c.name;
       await r.instances.create(this.newServer(c, project, flavor, image, key, metadata, uuid, name, { vmState: VmState.ERROR, taskState: null, host: null, node: null, az: c.availabilityZone ?? null }), this.now());
-      await r.instances.addFault(uuid, { code: 500, message: e.message, details: JSON.stringify(e.details ?? null) }, this.now());
+      await r.instances.addFault(uuid, { code: 500, message: e.message, details: faultDetails(e.details) }, this.now());
       await api.instanceMappings.setCell([uuid], cell0.id, this.now());
       const actionId = await r.actions.start({ instanceUuid: uuid, action: 'create', requestId: `req-${randomUUID()}`, userId: c.userId, projectId: project.id }, this.now());
       await r.actions.finishEvent(actionId, 'conductor_schedule_and_build_instances', 'Error', this.now(), e.message);
