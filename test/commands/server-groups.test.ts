@@ -20,7 +20,7 @@ describe('server-group commands', () => {
     const r = await cli('server-group', 'create', 'db', '--policy', 'anti-affinity', '--rule', 'max_server_per_host=2');
     expect(r.code).toBe(0);
     expect(r.json).toEqual({
-      server_group: { id: expect.stringMatching(UUID), name: 'db', policy: 'anti-affinity', rules: { max_server_per_host: 2 }, members: [], project_id: 'admin', user_id: 'admin' },
+      server_group: { id: expect.stringMatching(UUID), name: 'db', policy: 'anti-affinity', rules: { max_server_per_host: 2 }, members: [], project_id: expect.stringMatching(/^[0-9a-f]{32}$/), user_id: 'admin' },
     });
   });
 
@@ -82,7 +82,7 @@ describe('server-group commands', () => {
     const l = await runCli(['server-group', 'list', '--long'], env);
     expect(l.code).toBe(0);
     expect(l.stdout.split('\n')[0]).toMatch(/^ID\s+Name\s+Policy\s+Rules\s+Members\s+Project ID\s+User ID$/);
-    expect(l.stdout).toMatch(/\bdb\s+anti-affinity\s+max_server_per_host=2\s+0\s+admin\s+admin$/m);
+    expect(l.stdout).toMatch(/\bdb\s+anti-affinity\s+max_server_per_host=2\s+0\s+[0-9a-f]{32}\s+admin$/m);
     const s = await runCli(['server-group', 'show', 'db'], env);
     expect(s.stdout).toMatch(/^rules\s+max_server_per_host=2$/m);
   });
