@@ -29,6 +29,7 @@ export const CONFIG_SCHEMA: Record<string, SectionSpec> = {
     },
     default_availability_zone: { type: 'string', default: 'nova', help: 'AZ of hosts that are in no AZ aggregate.' },
     service_down_time: { type: 'int', default: 60, min: 1, help: 'Seconds without a heartbeat before a host is considered down.' },
+    allow_resize_to_same_host: { type: 'bool', default: false, help: 'Let a resize pick the server\'s own host (Nova\'s option of the same name).' },
     reclaim_instance_interval: { type: 'int', default: 0, min: 0, help: 'Seconds a soft-deleted server waits before it is reclaimed (0: delete at once).' },
     shelved_offload_time: { type: 'int', default: 0, min: -1, help: 'Seconds a shelved server keeps its host before it is offloaded (0: at once, -1: never).' },
   },

@@ -89,10 +89,11 @@ export class Context {
   /** Takes over durable tasks whose owner died (any command that touches servers calls this first). */
   async recoverTasks(): Promise<number> {
     const t = this.serverTasks;
-    return this.runner.recoverExpired({
+    const n = await this.runner.recoverExpired({
       build: (h) => t.recoverBuild(h), delete: (h) => t.recoverDelete(h), power: (h) => t.recoverPower(h),
       ...this.serverMoves.recoverers(), ...this.serverRebuilds.recoverers(),
     });
+    return n + await this.serverRebuilds.reclaim();
   }
 
   private get opsDeps(): ServerOpsDeps {
@@ -112,6 +113,7 @@ export class Context {
       stores: this.stores, config: this.config, clock: this.clock, tasks: this.serverTasks, scheduling: this.scheduling, quotas: this.quotas,
       flavors: this.flavors, images: this.images, keypairs: this.keypairs, projects: this.projects, groups: this.serverGroups,
       recover: () => this.recoverTasks(),
+      softDelete: (s, userId) => this.serverRebuilds.softDelete(s, userId),
     }));
   }
 

@@ -93,6 +93,8 @@ export interface ComputeDriver {
   migrateDiskAndPowerOff(inst: InstanceSpec, dest: HostTarget): Promise<MigrationToken>;
   /** Destination side: define and (when `powerOn`) start the server from the copied disks. */
   finishMigration(inst: InstanceSpec, token: MigrationToken, opts: { powerOn: boolean }): Promise<void>;
+  /** Source side of a reverted resize or migration: start the server again from the disks it kept, with its old flavor. */
+  finishRevertMigration(inst: InstanceSpec, opts: { powerOn: boolean }): Promise<void>;
   /** Source side after a confirmed resize or migration: remove what is left. */
   cleanupMigrationSource(inst: InstanceSpec): Promise<void>;
   liveMigrate(inst: InstanceSpec, dest: HostTarget): Promise<void>;

@@ -33,8 +33,11 @@ export default class ServerDelete extends BaseCommand<typeof ServerDelete> {
     const failed: Array<{ server: string; error: NovaliteError | Error }> = [];
     for (const s of targets) {
       try {
-        deleted.push(serverView(await this.ctx.servers.delete(s.uuid, project, { force: f.force, userId: this.ctx.actor.userId })));
-        if (f.wait) await this.ctx.serverActions.wait(s.uuid, project, ['DELETED'], f.timeout);
+        const gone = await this.ctx.servers.delete(s.uuid, project, { force: f.force, userId: this.ctx.actor.userId });
+        deleted.push(serverView(gone));
+        // With [DEFAULT] reclaim_instance_interval set, a plain delete is a soft delete.
+        const soft = gone.vmState === 'soft-delete';
+        if (f.wait) await this.ctx.serverActions.wait(s.uuid, project, soft ? ['SOFT_DELETED', 'DELETED'] : ['DELETED'], f.timeout);
       } catch (e) {
         failed.push({ server: s.uuid, error: e as Error });
       }
@@ -54,6 +57,6 @@ export default class ServerDelete extends BaseCommand<typeof ServerDelete> {
   }
 
   protected override renderHuman(r: { deleted: ServerView[] }): void {
-    for (const s of r.deleted) this.log(`Deleted server ${s.name} (${s.id}).`);
+    for (const s of r.deleted) this.log(`${s.status === 'SOFT_DELETED' ? 'Soft-deleted' : 'Deleted'} server ${s.name} (${s.id}).`);
   }
 }

@@ -161,7 +161,16 @@ export class ServerTasks {
 
   /** Deletes a server everywhere: domain and disks, claims, quota, then the row (soft). Idempotent. */
   async delete(cell: CellMapping, server: Server, actionId: number): Promise<void> {
-    await this.d.runner.run(cell, { kind: 'delete', instanceUuid: server.uuid, payload: { actionId } }, (t) => this.finishDelete(t.cell, server.uuid, actionId, server));
+    try {
+      await this.d.runner.run(cell, { kind: 'delete', instanceUuid: server.uuid, payload: { actionId } }, (t) => this.finishDelete(t.cell, server.uuid, actionId, server));
+    } catch (e) {
+      // Nova's rule: a delete that fails leaves the server in ERROR (deletable again), never stuck in `deleting`.
+      const r = await this.repos(cell);
+      await this.fault(cell, server.uuid, e, server.host);
+      await r.instances.update(server.uuid, { vmState: VmState.ERROR, taskState: null }, this.now());
+      await r.actions.finish(actionId, this.now(), (e as Error).message);
+      throw e;
+    }
   }
 
   async finishDelete(cell: CellMapping, uuid: string, actionId: number, known?: Server): Promise<void> {

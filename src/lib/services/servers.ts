@@ -26,6 +26,8 @@ export interface ServerDeps {
   projects: { resolve(ref: string): Promise<Project> };
   groups: { get(ref: string, projectId?: string): Promise<ServerGroup> };
   recover(): Promise<number>;
+  /** Soft delete ([DEFAULT] reclaim_instance_interval): returns the soft-deleted server, or null when a real delete applies. */
+  softDelete?(s: Server, userId: string): Promise<Server | null>;
 }
 
 export interface CreateServer {
@@ -290,7 +292,13 @@ export class ServersService {
     const cell = await this.cellOf(s);
     const r = await this.d.stores.cell(cell);
     if (s.locked) throw new ConflictError(`Server ${s.name} is locked${s.systemMetadata.locked_reason ? ` (${s.systemMetadata.locked_reason})` : ''}.`, { code: 'SERVER_LOCKED', hint: `Run \`novalite server unlock ${s.uuid}\` first.` });
-    if (s.taskState === TaskState.DELETING) throw new ConflictError(`Server ${s.name} is already being deleted.`, { code: 'INVALID_STATE' });
+    if (s.taskState === TaskState.DELETING && !opts.force) {
+      throw new ConflictError(`Server ${s.name} is already being deleted.`, { code: 'INVALID_STATE', hint: 'Pass --force to delete it again.' });
+    }
+    if (!opts.force && this.d.softDelete) {
+      const soft = await this.d.softDelete(s, opts.userId);
+      if (soft) return soft;
+    }
     const ok = await r.instances.update(s.uuid, { taskState: TaskState.DELETING }, this.now(), opts.force ? undefined : [null, TaskState.SCHEDULING, TaskState.SPAWNING, ...Object.values(TaskState)]);
     if (!ok) throw new ConflictError(`Server ${s.name} changed while it was being deleted; try again.`);
     await (await this.d.stores.api()).instanceMappings.queueForDelete(s.uuid, this.now());

@@ -15,6 +15,7 @@ import { ComputeNodeRepo } from './compute-nodes';
 import { InstanceActionRepo } from './instance-actions';
 import { InstanceRepo } from './instances';
 import { InstanceAdminRepo } from './instances-admin';
+import { MigrationRepo } from './migrations';
 import { TaskRepo } from './tasks';
 
 export interface ApiRepos {
@@ -39,6 +40,7 @@ export interface CellRepos {
   instances: InstanceRepo;
   actions: InstanceActionRepo;
   tasks: TaskRepo;
+  migrations: MigrationRepo;
 }
 
 export type { ClaimDefaults } from './claims';
@@ -56,5 +58,6 @@ export function makeCellRepos(k: Knex, cell: { uuid: string; name: string | null
     archive: new ArchiveRepo(k), computeNodes: new ComputeNodeRepo(k), instancesAdmin: new InstanceAdminRepo(k),
     hosts: new HostRepo(k, cell), claims: new ClaimRepo(k, defaults),
     instances: new InstanceRepo(k, cell.uuid), actions: new InstanceActionRepo(k), tasks: new TaskRepo(k),
+    migrations: new MigrationRepo(k, cell.uuid),
   };
 }
