@@ -110,8 +110,6 @@ describe('server resize, migrate, live-migrate, evacuate', () => {
     const detail = (await t.ok('server', 'event', 'show', 'web', ev.request_id)).instanceAction;
     expect(detail.events.map((e: Json) => [e.event, e.result])).toEqual([
       ['conductor_migrate_server', 'Success'], ['compute_resize_instance', 'Success'], ['compute_finish_resize', 'Success']]);
-    const human = await runCli(['server', 'resize', 'web', '--flavor', 'lean'], env);
-    expect(human.code).toBe(4);
   });
 
   it('a server in VERIFY_RESIZE refuses other moves with exit 4 naming its state', async () => {
@@ -144,7 +142,9 @@ describe('server resize, migrate, live-migrate, evacuate', () => {
   });
 
   it('resize then confirm → ACTIVE on the destination; the source is cleaned and its allocation freed', async () => {
-    await t.ok('server', 'resize', 'web', '--flavor', 'medium');
+    const human = await runCli(['server', 'resize', 'web', '--flavor', 'medium'], env);
+    expect(human.stdout).toMatch(/^Resized server web \(.*\) to medium on h\d; confirm or revert it\. Status: VERIFY_RESIZE\.\n/);
+    expect(human.stdout).toMatch(/OS-EXT-STS:vm_state\s+resized/);
     const r = await t.ok('server', 'resize', 'confirm', 'web', '--wait');
     expect(states(r.server)).toEqual(['ACTIVE', 'active', null, 1]);
     expect(r.server['OS-EXT-SRV-ATTR:host']).toBe(other);
@@ -283,6 +283,21 @@ describe('server resize, migrate, live-migrate, evacuate', () => {
     expect(t.fakeHost(home)[id]).toMatchObject({ powerState: 1, migration: null });
     expect((await t.ok('server', 'live-migrate', 'web', '--host', 'h3')).server['OS-EXT-SRV-ATTR:host']).toBe('h3');
     expect(s.id).toBeTruthy();
+  });
+
+  it('deleting a server in VERIFY_RESIZE frees both allocations and its quota; the source copy goes at the next move command', async () => {
+    await t.ok('host', 'disable', 'h3');
+    const before = [await t.usage(), await t.quota()];
+    const tmp = (await t.ok('server', 'create', 'tmp', '--flavor', 'small', '--wait')).server;
+    const r = await t.ok('server', 'resize', 'tmp', '--flavor', 'medium');
+    const [src, dst] = [tmp['OS-EXT-SRV-ATTR:host'], r.server['OS-EXT-SRV-ATTR:host']];
+    expect(src).not.toBe(dst);
+    await t.ok('server', 'delete', 'tmp', '--wait');
+    expect([await t.usage(), await t.quota()]).toEqual(before);
+    expect(t.fakeHost(dst)[tmp.id]).toBeUndefined();
+    expect(t.fakeHost(src)[tmp.id]).toBeDefined();
+    expect((await t.ok('migration', 'list', '--server', tmp.id)).migrations[0].status).toBe('confirmed');
+    expect(t.fakeHost(src)[tmp.id]).toBeUndefined();
   });
 
   it('migration list: filters and the os-migrations shape; deleting the servers frees every host', async () => {

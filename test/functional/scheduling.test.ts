@@ -136,6 +136,10 @@ describe('capacity agrees with claims', () => {
         expect(hosts.reduce((a, h) => a + h.runningVms, 0)).toBe(0);
         const two = await ctx.scheduling.placeAndClaim({ flavor, group, projectId: 'admin', userId: 'admin' }, [randomUUID(), randomUUID()]);
         expect(new Set(two.map((p) => p.host)).size).toBe(2);
+        // A released member frees its slot: the next member takes that host again.
+        await ctx.scheduling.release(two[0]);
+        const again = await ctx.scheduling.placeAndClaim({ flavor, group, projectId: 'admin', userId: 'admin' }, [randomUUID()]);
+        expect(again[0].host).toBe(two[0].host);
       } finally {
         await ctx.close();
       }

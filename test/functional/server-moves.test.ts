@@ -209,6 +209,17 @@ describe('SIGKILL during a migration', () => {
     expect(await usage()).toEqual({ h1: [0, 0, 0], slow: [0, 0, 0] });
   });
 
+  it('killed during a revert: the next command finishes the revert', async () => {
+    await cli(['server', 'create', 'r', '--flavor', 'small', '--host', 'slow', '--wait']);
+    await cli(['server', 'migrate', 'r', '--host', 'h1']);
+    await killDuring(['server', 'resize', 'revert', 'r'], 'r', 'resize_reverting');
+    const s = await show('r');
+    expect([...states(s), ...where(s)]).toEqual(['ACTIVE', 'active', null, 1, 'slow', 'small']);
+    expect(await usage()).toEqual({ h1: [0, 0, 0], slow: [2, 2048, 1] });
+    expect((await migration('r')).status).toBe('reverted');
+    await cli(['server', 'delete', 'r', '--wait']);
+  });
+
   it('killed while an evacuated server spawns on its new host: the next command finishes the evacuation', async () => {
     await cli(['server', 'create', 'c', '--flavor', 'small', '--host', 'h1', '--wait']);
     await forceDown('h1', true);

@@ -71,19 +71,21 @@ export class HostMoveTasks extends MoveBase {
     const r = await this.repos(cell);
     const s = (await r.instances.get(uuid))!;
     const mig = (await r.migrations.get(payload.migrationUuid))!;
-    const dest = await this.host(mig.destCompute);
     let failure: unknown = null;
-    await this.event(cell, payload.actionId, 'compute_post_live_migration_at_destination', dest.host,
-      () => this.d.compute.call(dest, 'post_live_migration_at_destination', (drv) => drv.postLiveMigrationAtDestination(this.spec(s))))
-      .catch((e) => { failure = e; });
+    const dest = await this.host(mig.destCompute).catch((e) => { failure = e; return null; });
+    if (dest) {
+      await this.event(cell, payload.actionId, 'compute_post_live_migration_at_destination', dest.host,
+        () => this.d.compute.call(dest, 'post_live_migration_at_destination', (drv) => drv.postLiveMigrationAtDestination(this.spec(s))))
+        .catch((e) => { failure = e; });
+    }
     await this.moveAllocation(cell, uuid, mig);
     const info = await this.info(dest, s);
     const landed = await r.instances.update(uuid, {
-      host: dest.host, node: mig.destNode, taskState: null, powerState: info?.powerState ?? s.powerState, vmState: failure || !info ? VmState.ERROR : s.vmState,
+      host: mig.destCompute, node: mig.destNode, taskState: null, powerState: info?.powerState ?? s.powerState, vmState: failure || !info ? VmState.ERROR : s.vmState,
     }, this.now());
     if (!landed) return this.deletedMeanwhile(cell, mig);
     await r.migrations.update(mig.uuid, { status: failure ? M.ERROR : M.COMPLETED }, this.now());
-    if (failure) await this.d.fault(cell, uuid, failure, dest.host);
+    if (failure) await this.d.fault(cell, uuid, failure, mig.destCompute);
     await this.finishAction(cell, payload.actionId, failure ?? undefined);
     if (failure) throw failure;
     return (await r.instances.get(uuid))!;

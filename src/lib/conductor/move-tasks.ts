@@ -353,6 +353,25 @@ export class ColdMoveTasks extends MoveBase {
     if (s && s.taskState === task && mig?.status === M.FINISHED) await r.instances.update(uuid, { taskState: null }, this.now(), [task]);
   }
 
+  /**
+   * A server deleted while it waited in VERIFY_RESIZE: the delete removed it from its current
+   * host and freed its allocations, but not the copy its source kept. Clean that up (Nova
+   * confirms a resize when the server is deleted) and close the migration.
+   */
+  async sweep(cell: CellMapping): Promise<void> {
+    const r = await this.repos(cell);
+    for (const mig of await r.migrations.list({ status: M.FINISHED })) {
+      const s = await r.instances.get(mig.instanceUuid, { includeDeleted: true });
+      if (s && !s.deletedAt) continue;
+      const source = await this.d.hosts.find(mig.sourceCompute ?? '');
+      if (s && source && mig.sourceCompute !== mig.destCompute) {
+        const ok = await this.d.compute.call(source, 'cleanup_migration_source', (drv) => drv.cleanupMigrationSource(this.spec(s))).then(() => true, () => false);
+        if (!ok) continue;
+      }
+      await r.migrations.update(mig.uuid, { status: M.CONFIRMED }, this.now(), [M.FINISHED]);
+    }
+  }
+
   /** `[compute] resize_confirm_window` passed: confirm, unless the server moved on meanwhile. */
   async autoConfirm(t: TaskHandle): Promise<void> {
     const r = await this.repos(t.cell);

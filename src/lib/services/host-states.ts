@@ -134,6 +134,7 @@ export class HostStateCache {
     s.usedDiskGb = h.localGbUsed;
     s.numInstances = h.runningVms;
     s.serviceDisabled = h.disabled;
+    s.serviceUp = !h.forcedDown;
     s.disabledReason = h.disabledReason ?? undefined;
     s.numIoOps = Number((h.stats as Record<string, string | number>).io_workload ?? 0);
     s.generation = h.generation;

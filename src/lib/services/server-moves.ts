@@ -97,6 +97,12 @@ export class ServerMovesService {
     };
   }
 
+  /** Lazy clean-up of what deletes and evacuations left on hosts that can be reached again. */
+  private async sweep(cell: CellMapping): Promise<void> {
+    await this.cold.sweep(cell).catch(() => undefined);
+    await this.hostMoves.sweep(cell).catch(() => undefined);
+  }
+
   private static requestId(): string { return `req-${randomUUID()}`; }
 
   /** `server resize --flavor F`: to VERIFY_RESIZE on a host that fits the new flavor. */
@@ -117,7 +123,7 @@ export class ServerMovesService {
     await this.source(s, 'resize', 'resized');
     const sameHost = this.d.config.get<boolean>('DEFAULT', 'allow_resize_to_same_host');
     const schedule = await this.scheduleInput(s, cell, flavor, { sameHost });
-    await this.hostMoves.sweep(cell);
+    await this.sweep(cell);
     return this.cold.resize({ cell, server: s, type: 'resize', flavor, schedule, userId, requestId: ServerMovesService.requestId() });
   }
 
@@ -130,7 +136,7 @@ export class ServerMovesService {
     await this.source(s, 'coldMigrate', 'migrated');
     const flavor = flavorOf(s.flavor);
     const schedule = await this.scheduleInput(s, cell, flavor, { host: opts.host });
-    await this.hostMoves.sweep(cell);
+    await this.sweep(cell);
     return this.cold.resize({ cell, server: s, type: 'migration', flavor, schedule, userId, requestId: ServerMovesService.requestId() });
   }
 
@@ -164,7 +170,7 @@ export class ServerMovesService {
     await this.checkDestination(opts.host, s);
     await this.source(s, 'liveMigrate', 'live-migrated');
     const schedule = await this.scheduleInput(s, cell, flavorOf(s.flavor), { host: opts.host });
-    await this.hostMoves.sweep(cell);
+    await this.sweep(cell);
     return this.hostMoves.liveMigrate({ cell, server: s, schedule, userId, requestId: ServerMovesService.requestId() });
   }
 
@@ -198,7 +204,7 @@ export class ServerMovesService {
     const out: Migration[] = [];
     for (const cell of await (await this.d.stores.api()).cells.list()) {
       if (isCell0(cell)) continue;
-      await this.hostMoves.sweep(cell);
+      await this.sweep(cell);
       out.push(...await (await this.d.stores.cell(cell)).migrations.list({ instanceUuid, host: q.host, status: q.status, migrationType: q.type }));
     }
     return out.sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));

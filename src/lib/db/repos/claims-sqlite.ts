@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { ClaimOutcome, ClaimRequest } from './claims';
 
-interface Stmt { run(...a: unknown[]): { changes: number }; get(...a: unknown[]): Record<string, any> | undefined }
+interface Stmt { run(...a: unknown[]): { changes: number }; get(...a: unknown[]): Record<string, any> | undefined; all(...a: unknown[]): Array<Record<string, any>> }
 interface SqliteDb { prepare(sql: string): Stmt; transaction<T>(fn: () => T): { immediate(): T } }
 
 const SQL = {
@@ -20,7 +20,7 @@ const SQL = {
   pinHost: 'SELECT host FROM group_affinity_hosts WHERE group_uuid = ?',
   groupLive: 'SELECT COUNT(*) AS n FROM group_host_claims WHERE group_uuid = ?',
   movePin: 'UPDATE group_affinity_hosts SET host = ? WHERE group_uuid = ?',
-  onHost: 'SELECT COUNT(*) AS n FROM group_host_claims WHERE group_uuid = ? AND host = ?',
+  onHost: 'SELECT slot FROM group_host_claims WHERE group_uuid = ? AND host = ?',
   slot: 'INSERT INTO group_host_claims (group_uuid, host, slot, consumer_uuid, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
 };
 
@@ -33,6 +33,14 @@ function statements(db: SqliteDb): Record<keyof typeof SQL, Stmt> {
     cache.set(db, s);
   }
   return s;
+}
+
+/** The lowest slot number not in use (a released member leaves a hole that the next one fills). */
+export function firstFreeSlot(taken: number[]): number {
+  const used = new Set(taken);
+  let slot = 1;
+  while (used.has(slot)) slot++;
+  return slot;
 }
 
 class Rollback extends Error {
@@ -60,7 +68,7 @@ export async function claimSqlite(k: Knex, req: ClaimRequest, now: string): Prom
             s.movePin.run(req.host, g.uuid);
           }
         }
-        const slot = Number(s.onHost.get(g.uuid, req.host)!.n) + 1;
+        const slot = firstFreeSlot(s.onHost.all(g.uuid, req.host).map((x) => Number(x.slot)));
         if (g.policy === 'anti-affinity' && slot > g.maxPerHost) throw conflict;
         if (s.slot.run(g.uuid, req.host, slot, req.consumerUuid, now).changes !== 1) throw conflict;
       }

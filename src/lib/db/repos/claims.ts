@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { Resources } from '../../model/compute';
-import { claimSqlite } from './claims-sqlite';
+import { claimSqlite, firstFreeSlot } from './claims-sqlite';
 
 export interface ClaimDefaults {
   cpuAllocationRatio: number;
@@ -81,8 +81,8 @@ export class ClaimRepo {
         await tx('group_affinity_hosts').where({ group_uuid: g.uuid }).update({ host: req.host });
       }
     }
-    const [c] = await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host }).count({ n: '*' });
-    const slot = Number(c.n) + 1;
+    const taken = (await tx('group_host_claims').where({ group_uuid: g.uuid, host: req.host }).select('slot')).map((r: Record<string, any>) => Number(r.slot));
+    const slot = firstFreeSlot(taken);
     if (g.policy === 'anti-affinity' && slot > g.maxPerHost) throw new GroupConflict();
     await tx('group_host_claims').insert({ group_uuid: g.uuid, host: req.host, slot, consumer_uuid: req.consumerUuid, created_at: now })
       .onConflict(['group_uuid', 'host', 'slot']).ignore();
