@@ -4,6 +4,7 @@
  * and timers — durable task rows whose lease is the deadline, so that whichever novalite process
  * looks after it expires does the deferred work (auto-confirm, evacuation clean-up).
  */
+import { withEvent } from './events';
 import { randomUUID } from 'node:crypto';
 import { Clock, isoTime } from '../clock';
 import { Config } from '../config';
@@ -86,18 +87,8 @@ export class MoveBase {
   protected now(): string { return isoTime(this.d.clock.now()); }
   protected async repos(cell: CellMapping) { return this.d.stores.cell(cell); }
 
-  protected async event<T>(cell: CellMapping, actionId: number | undefined, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
-    if (!actionId) return fn();
-    const r = await this.repos(cell);
-    const id = await r.actions.startEvent(actionId, event, host, this.now());
-    try {
-      const out = await fn();
-      await r.actions.finishEvent(actionId, event, 'Success', this.now(), undefined, id);
-      return out;
-    } catch (e) {
-      await r.actions.finishEvent(actionId, event, 'Error', this.now(), (e as Error).message, id).catch(() => undefined);
-      throw e;
-    }
+  protected event<T>(cell: CellMapping, actionId: number | undefined, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
+    return withEvent(this.d.stores, this.d.clock, cell, actionId, event, host, fn);
   }
 
   protected async finishAction(cell: CellMapping, actionId: number | undefined, e?: unknown): Promise<void> {

@@ -7,6 +7,7 @@
  * where that is safe and rolls it back otherwise — and only while the server still carries the
  * task_state this task set (a `reset-state` in between wins).
  */
+import { withEvent } from './events';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
 import { instanceSpec, type Compute } from '../compute/compute';
@@ -64,18 +65,8 @@ export class RebuildTasks {
   private call<T>(h: ComputeHost, op: string, fn: (drv: ComputeDriver) => Promise<T>): Promise<T> { return this.d.compute.call(h, op, fn); }
   private image(id: string | null): Promise<ImageRef | null> { return this.d.images.refFor(id); }
 
-  private async event<T>(cell: CellMapping, actionId: number, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
-    if (!actionId) return fn();
-    const r = await this.repos(cell);
-    const id = await r.actions.startEvent(actionId, event, host, this.now());
-    try {
-      const out = await fn();
-      await r.actions.finishEvent(actionId, event, 'Success', this.now(), undefined, id);
-      return out;
-    } catch (e) {
-      await r.actions.finishEvent(actionId, event, 'Error', this.now(), (e as Error).message, id).catch(() => undefined);
-      throw e;
-    }
+  private event<T>(cell: CellMapping, actionId: number, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
+    return withEvent(this.d.stores, this.d.clock, cell, actionId, event, host, fn);
   }
 
   private async hostOf(s: Server): Promise<ComputeHost> {

@@ -3,6 +3,7 @@
  * actions — each run under the TaskRunner, each leaving the server in a definite state on
  * failure, and each with a recover() for a task whose process died mid-way.
  */
+import { withEvent } from './events';
 import { instanceSpec } from '../compute/compute';
 import { isoTime } from '../clock';
 import { HostError, isNovaliteError, NovaliteError } from '../errors';
@@ -48,17 +49,8 @@ export class ServerTasks {
   private now(): string { return isoTime(this.d.clock.now()); }
   private async repos(cell: CellMapping) { return this.d.stores.cell(cell); }
 
-  private async event<T>(cell: CellMapping, actionId: number, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
-    const r = await this.repos(cell);
-    const id = await r.actions.startEvent(actionId, event, host, this.now());
-    try {
-      const out = await fn();
-      await r.actions.finishEvent(actionId, event, 'Success', this.now(), undefined, id);
-      return out;
-    } catch (e) {
-      await r.actions.finishEvent(actionId, event, 'Error', this.now(), (e as Error).message, id).catch(() => undefined);
-      throw e;
-    }
+  private event<T>(cell: CellMapping, actionId: number, event: string, host: string | null, fn: () => Promise<T>): Promise<T> {
+    return withEvent(this.d.stores, this.d.clock, cell, actionId, event, host, fn);
   }
 
   /** Records a fault the way Nova does: the code of the error and its message. */
