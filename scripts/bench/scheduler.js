@@ -44,7 +44,9 @@ async function setup(env, o) {
     if (o.capacity !== undefined) await ctx.flavors.create({ name: 'b.slot', vcpus: 1, ram: 1024, disk: 10 });
     else {
       for (const f of FLAVORS) await ctx.flavors.create({ ...f });
-      for (let g = 0; g < 20; g++) await ctx.serverGroups.create(`bench-aa-${g}`, 'anti-affinity', {}, ctx.actor);
+      await ctx.quotas.set({ className: 'default' }, { server_groups: -1, server_group_members: -1 });
+      const owner = await ctx.whoami();
+      for (let g = 0; g < 20; g++) await ctx.serverGroups.create(`bench-aa-${g}`, 'anti-affinity', {}, owner);
     }
   } finally {
     await ctx.close();

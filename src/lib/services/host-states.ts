@@ -1,11 +1,12 @@
 /**
  * The scheduler's view of the cloud: one HostState per compute node, built from the cell
  * databases and the API database's aggregates, cached between decisions. A decision reads the
- * cache; a refresh re-reads only nodes changed since the last one (with an overlap window, as
- * commits from other processes may land with slightly older timestamps). The cache may be stale:
- * claims re-check in the database, and NoValidHost is only declared after a full reload.
+ * cache; a refresh compares every node's generation with the cached one and re-reads only the
+ * nodes that changed (no timestamps, so clock skew between processes cannot hide a change).
+ * The cache may be stale: claims re-check in the database, and NoValidHost is only declared
+ * after a full reload.
  */
-import { Clock, isoTime } from '../clock';
+import { Clock } from '../clock';
 import { Config } from '../config';
 import { Stores } from '../db/stores';
 import { isCell0, CellMapping } from '../model/cells';
@@ -13,8 +14,6 @@ import { Aggregate, ComputeHost } from '../model/compute';
 import { HostPool, makeHostState, resolveAllocationRatio } from '../scheduler';
 import type { AggregateInfo, HostState } from '../scheduler';
 import { CellsService } from './cells';
-
-const OVERLAP_MS = 500;
 
 export class HostStateCache {
   private states = new Map<string, HostState>();
@@ -104,15 +103,14 @@ export class HostStateCache {
     this.lastRefresh = started;
   }
 
-  /** Incremental: nodes changed since the last refresh (minus the overlap window). */
+  /** Incremental: re-reads the nodes whose generation differs from the cached one. */
   async refresh(): Promise<void> {
     const started = this.clock.now().getTime();
-    const since = isoTime(new Date(this.lastRefresh - OVERLAP_MS));
     for (const cell of this.cells) {
       const repos = await this.stores.cell(cell);
       // Most changed rows are our own claims, already applied in memory with their generation:
       // compare generations first and read whole rows only for nodes someone else changed.
-      const stale = (await repos.hosts.generationsSince(since))
+      const stale = (await repos.hosts.generations())
         .filter((g) => this.states.get(g.nodeUuid)?.generation !== g.generation).map((g) => g.nodeUuid);
       if (stale.length) for (const h of await repos.hosts.byUuids(stale)) this.update(h);
     }

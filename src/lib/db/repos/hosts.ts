@@ -47,14 +47,13 @@ export class HostRepo {
     return (await this.base().orderBy('cn.host')).map((r: Row) => this.toHost(r));
   }
 
-  /** Hosts whose node or service changed at or after `since` (cache refresh). */
-  async changedSince(since: string): Promise<ComputeHost[]> {
-    return (await this.base().where('cn.updated_at', '>=', since)).map((r: Row) => this.toHost(r));
-  }
-
-  /** Node uuid and generation of nodes changed at or after `since`: a cheap change probe. */
-  async generationsSince(since: string): Promise<Array<{ nodeUuid: string; generation: number }>> {
-    const rows = await this.k('compute_nodes').where('updated_at', '>=', since).whereNull('deleted_at').select('uuid', 'generation');
+  /**
+   * Node uuid and generation of every live node: the change probe of the scheduler's cache.
+   * A scan of two columns rather than an index on updated_at, which every claim would have to
+   * rewrite (the claim is the hot path; the probe runs a few times a second).
+   */
+  async generations(): Promise<Array<{ nodeUuid: string; generation: number }>> {
+    const rows = await this.k('compute_nodes').whereNull('deleted_at').select('uuid', 'generation');
     return rows.map((r: Row) => ({ nodeUuid: r.uuid, generation: Number(r.generation) }));
   }
 

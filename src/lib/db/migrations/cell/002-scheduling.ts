@@ -23,13 +23,9 @@ async function up(knex: Knex): Promise<void> {
     t.string('host', 255).notNullable();
     t.string('created_at', TS_LEN).notNullable();
   });
-  await knex.schema.alterTable('compute_nodes', (t) => {
-    t.index(['updated_at']);
-  });
 }
 
 async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('compute_nodes', (t) => { t.dropIndex(['updated_at']); });
   await knex.schema.dropTableIfExists('group_affinity_hosts');
   await knex.schema.dropTableIfExists('group_host_claims');
 }
