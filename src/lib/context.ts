@@ -16,6 +16,7 @@ import { KeypairsService } from './services/keypairs';
 import { ProjectsService } from './services/projects';
 import { SchedulingService } from './services/scheduling';
 import { Scheduler } from './scheduler';
+import type { ComputeHost } from './model/compute';
 import { Compute, instanceSpec } from './compute/compute';
 import { TaskRunner } from './conductor/runner';
 import { ServerTasks } from './conductor/server-tasks';
@@ -82,8 +83,22 @@ export class Context {
       stores: this.stores, clock: this.clock, config: this.config, compute: this.compute, runner: this.runner,
       placer: this.scheduling, quotas: this.quotas,
       images: { refFor: async (id) => (id ? this.images.get(id).then((i) => this.images.toImageRef(i)).catch(() => null) : null) },
-      hosts: { find: (name) => this.hosts.find(name), cellOf: (uuid) => this.stores.api().then((a) => a.cells.byUuid(uuid)) },
+      hosts: { find: (name) => this.hostForDriver(name), cellOf: (uuid) => this.stores.api().then((a) => a.cells.byUuid(uuid)) },
     }));
+  }
+
+  private hostCache = new Map<string, { at: number; host: ComputeHost | null }>();
+
+  /**
+   * Host records for driver calls, kept for a second: a task asks for its host at each step, and
+   * what a driver needs (its type, address, configuration) does not change between steps.
+   */
+  private async hostForDriver(name: string): Promise<ComputeHost | null> {
+    const hit = this.hostCache.get(name);
+    if (hit && this.clock.now().getTime() - hit.at < 1000) return hit.host;
+    const host = await this.hosts.find(name);
+    this.hostCache.set(name, { at: this.clock.now().getTime(), host });
+    return host;
   }
 
   /** Takes over durable tasks whose owner died (any command that touches servers calls this first). */

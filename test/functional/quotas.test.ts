@@ -68,6 +68,13 @@ describe('quotas', () => {
     expect((await cli(['quota', 'set'], 2)).error.message).toContain('Nothing to set');
   });
 
+  it('quota default shows the defaults, and the class `default` changes them', async () => {
+    expect((await cli(['quota', 'default'])).quota_class_set).toMatchObject({ id: 'default', instances: 10, cores: 20, ram: 51200 });
+    await cli(['quota', 'set', '--class', 'default', '--instances', '12']);
+    expect((await cli(['quota', 'default'])).quota_class_set.instances).toBe(12);
+    await cli(['quota', 'set', '--class', 'default', '--instances', '10']);
+  });
+
   it('limits show reports the absolute limits with usage', async () => {
     const l = await cli(['limits', 'show']);
     expect(l.limits.absolute).toMatchObject({ maxTotalInstances: 10, totalInstancesUsed: 1, maxServerMeta: 2 });
