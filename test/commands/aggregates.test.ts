@@ -2,7 +2,7 @@
  * `aggregate create/list/show/set/unset/delete/add-host/remove-host` and `availability-zone list`:
  * --json shapes (Compute API aggregate, os-availability-zone detail), exit codes, AZ rules.
  */
-import { isolatedEnv, runCli } from '../helpers/cli';
+import { runCli, setupEnv } from '../helpers/cli';
 
 jest.setTimeout(60000);
 
@@ -20,10 +20,7 @@ describe('aggregate and availability-zone commands', () => {
   };
 
   beforeAll(async () => {
-    env = isolatedEnv();
-    expect((await runCli(['api-db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['cell-v2', 'simple-cell-setup'], env)).code).toBe(0);
+    env = await setupEnv();
   });
 
   it('host add --az creates the AZ aggregate, a second host joins it, and availability-zone list shows them', async () => {

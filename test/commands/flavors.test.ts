@@ -1,5 +1,5 @@
 /** `flavor create/list/show/set/unset/delete`: --json shapes (Compute API flavor), exit codes, error paths. */
-import { isolatedEnv, runCli } from '../helpers/cli';
+import { runCli, setupEnv } from '../helpers/cli';
 
 jest.setTimeout(60000);
 
@@ -11,10 +11,7 @@ describe('flavor commands', () => {
   const cli = (...argv: string[]) => runCli([...argv, '--json'], env);
 
   beforeAll(async () => {
-    env = isolatedEnv();
-    expect((await runCli(['api-db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['cell-v2', 'simple-cell-setup'], env)).code).toBe(0);
+    env = await setupEnv();
   });
 
   it('flavor create returns the Compute API flavor object', async () => {

@@ -1,5 +1,5 @@
 /** `host add/list/show/enable/disable/remove`: --json shapes, exit codes and error paths. */
-import { isolatedEnv, runCli } from '../helpers/cli';
+import { runCli, setupEnv } from '../helpers/cli';
 
 jest.setTimeout(60000);
 
@@ -11,10 +11,7 @@ describe('host commands', () => {
   const cli = (...argv: string[]) => runCli([...argv, '--json'], env);
 
   beforeAll(async () => {
-    env = isolatedEnv();
-    expect((await runCli(['api-db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['cell-v2', 'simple-cell-setup'], env)).code).toBe(0);
+    env = await setupEnv();
   });
 
   it('host add returns a hypervisor-like host with its driver config and ratios', async () => {

@@ -1,5 +1,5 @@
 /** `server-group create/list/show/delete`: --json shapes (Compute API 2.64 server group), exit codes, rules. */
-import { isolatedEnv, runCli } from '../helpers/cli';
+import { runCli, setupEnv } from '../helpers/cli';
 
 jest.setTimeout(60000);
 
@@ -10,10 +10,7 @@ describe('server-group commands', () => {
   const cli = (...argv: string[]) => runCli([...argv, '--json'], env);
 
   beforeAll(async () => {
-    env = isolatedEnv();
-    expect((await runCli(['api-db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['db', 'sync'], env)).code).toBe(0);
-    expect((await runCli(['cell-v2', 'simple-cell-setup'], env)).code).toBe(0);
+    env = await setupEnv();
   });
 
   it('create with anti-affinity and --rule max_server_per_host=2 returns the 2.64 object', async () => {

@@ -4,18 +4,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isolatedEnv, runCli } from '../helpers/cli';
+import { runCli, setupEnv } from '../helpers/cli';
 
 jest.setTimeout(120000);
 
 async function cloud(): Promise<Record<string, string>> {
-  const env = isolatedEnv();
-  for (const argv of [['api-db', 'sync'], ['db', 'sync'], ['cell-v2', 'simple-cell-setup'],
+  const env = await setupEnv([
     ['host', 'add', 'h1', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16896', '--disk-gb', '200'],
-    ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '1024', '--disk', '10']]) {
-    const r = await runCli(argv, env);
-    if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
-  }
+    ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '1024', '--disk', '10']]);
   const file = path.join(env.HOME, 'cirros.img');
   fs.writeFileSync(file, 'not really a disk image\n');
   expect((await runCli(['image', 'create', 'cirros', '--file', file], env)).code).toBe(0);

@@ -69,3 +69,16 @@ export function spawnCli(argv: string[], env: Record<string, string> = {}, input
   });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, json: parse(r.stdout) };
 }
+
+/**
+ * A fresh isolated environment with the databases synced and cells set up, then `steps` run in
+ * order (each must exit 0; a failure throws with its stderr).
+ */
+export async function setupEnv(steps: string[][] = [], extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const env = isolatedEnv(extra);
+  for (const argv of [['api-db', 'sync'], ['db', 'sync'], ['cell-v2', 'simple-cell-setup'], ...steps]) {
+    const r = await runCli(argv, env);
+    if (r.code !== 0) throw new Error(`novalite ${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
+  }
+  return env;
+}
