@@ -26,7 +26,7 @@ import { ServerMovesService } from './services/server-moves';
 import { ServerOpsDeps } from './services/server-ops-deps';
 import { ServerRebuildsService } from './services/server-rebuilds';
 import { ServersService } from './services/servers';
-import { driverFor } from '../virt/registry';
+import { checkDriverConfig, driverFor } from '../virt/registry';
 import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
@@ -58,7 +58,8 @@ export class Context {
   get aggregates(): AggregatesService { return this.once('aggregates', () => new AggregatesService(this.stores, this.config, this.clock)); }
   get serverGroups(): ServerGroupsService { return this.once('serverGroups', () => new ServerGroupsService(this.stores, this.clock, (p, u) => this.quotas.limits(p, u))); }
   get hosts(): HostsService {
-    return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates));
+    return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates,
+      (driver, name, driverConfig) => checkDriverConfig(driver, { name, address: null, driverConfig })));
   }
   get images(): ImagesService { return this.once('images', () => new ImagesService(this.stores, this.config, this.clock)); }
   get keypairs(): KeypairsService { return this.once('keypairs', () => new KeypairsService(this.stores, this.clock, (p, u) => this.quotas.limits(p, u))); }

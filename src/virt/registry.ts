@@ -23,6 +23,12 @@ export function driverFor(type: string, host: HostTarget, env: DriverEnvironment
   return make()(host, env);
 }
 
+/** Checks a host's driver configuration up front (a typo in a fake knob is refused at `host add`). */
+export function checkDriverConfig(type: string, host: HostTarget): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (type === 'fake') (require('./fake/knobs') as typeof import('./fake/knobs')).parseKnobs(host);
+}
+
 export function knownDrivers(): string[] {
   return Object.keys(FACTORIES);
 }

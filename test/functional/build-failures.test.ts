@@ -45,6 +45,14 @@ describe('build failures', () => {
     for (const h of ['bad', 'good']) expect((await json(e, ['host', 'show', h])).host.vcpus_used).toBe(0);
   });
 
+  it('refuses an unknown --fake-fail operation at host add (exit 2), registering nothing', async () => {
+    const e = await setupEnv();
+    const r = await runCli(['host', 'add', 'typo', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '8704', '--disk-gb', '100', '--fake-fail', 'spwan', '--json'], e);
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toContain('spwan');
+    expect((await runCli(['host', 'show', 'typo', '--json'], e)).code).toBe(3);
+  });
+
   it('fails a build that runs past instance_build_timeout', async () => {
     const e = await setupEnv([
       ['host', 'add', 'slow', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '8704', '--disk-gb', '100', '--fake-spawn-seconds', '4'],

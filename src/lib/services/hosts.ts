@@ -24,7 +24,9 @@ export interface HostInfo extends ComputeHost { availabilityZone: string; up: bo
 
 export class HostsService {
   constructor(private readonly stores: Stores, private readonly config: Config, private readonly clock: Clock,
-    private readonly cells: CellsService, private readonly aggregates: AggregatesService) {}
+    private readonly cells: CellsService, private readonly aggregates: AggregatesService,
+    /** Validates a driver's configuration before anything is written (wired to the driver registry). */
+    private readonly checkDriverConfig: (driver: string, name: string, config: Record<string, unknown>) => void = () => undefined) {}
 
   private now(): string { return isoTime(this.clock.now()); }
 
@@ -54,6 +56,12 @@ export class HostsService {
     const vcpus = checkInt('--vcpus', a.vcpus, 1, 1_000_000);
     const memoryMb = checkInt('--memory-mb', a.memoryMb, 1, 1_000_000_000);
     const diskGb = checkInt('--disk-gb', a.diskGb, 0, 1_000_000_000);
+    try {
+      this.checkDriverConfig(a.driver, name, a.driverConfig ?? {});
+    } catch (e) {
+      // At registration a bad knob is bad input (exit 2), not a broken configuration file.
+      throw new InvalidInputError((e as Error).message, { code: 'INVALID_DRIVER_CONFIG', hint: 'Check the --fake-* flags.' });
+    }
     const cell = await this.targetCell(a.cell);
     const api = await this.stores.api();
     const mapped = await api.hostMappings.byHost(name);
