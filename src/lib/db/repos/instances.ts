@@ -132,8 +132,8 @@ export class InstanceRepo {
       if (k === 'flavor') continue;
       row[COLS[k]] = v;
     }
-    return this.k.transaction(async (tx) => {
-      const q = tx('instances').where({ uuid }).whereNull('deleted_at');
+    const run = async (k: Knex) => {
+      const q = k('instances').where({ uuid }).whereNull('deleted_at');
       if (expectedTaskStates) {
         const nonNull = expectedTaskStates.filter((t): t is string => t !== null);
         q.where((w) => {
@@ -144,11 +144,13 @@ export class InstanceRepo {
       const n = await q.update(row);
       if (n === 1 && patch.flavor) {
         const f = patch.flavor;
-        await tx('instances').where({ uuid }).update({ instance_type_id: String(f.id), vcpus: f.vcpus, memory_mb: f.memoryMb, root_gb: f.rootGb, ephemeral_gb: f.ephemeralGb, swap: f.swapMb });
-        await tx('instance_extra').where({ instance_uuid: uuid }).update({ flavor: JSON.stringify({ cur: f }), updated_at: now });
+        await k('instances').where({ uuid }).update({ instance_type_id: String(f.id), vcpus: f.vcpus, memory_mb: f.memoryMb, root_gb: f.rootGb, ephemeral_gb: f.ephemeralGb, swap: f.swapMb });
+        await k('instance_extra').where({ instance_uuid: uuid }).update({ flavor: JSON.stringify({ cur: f }), updated_at: now });
       }
       return n === 1;
-    });
+    };
+    // One statement needs no transaction (the common case, and a hot one); a flavor change does.
+    return patch.flavor ? this.k.transaction((tx) => run(tx)) : run(this.k);
   }
 
   async setMetadata(uuid: string, md: Record<string, string | null>, now: string, system = false): Promise<void> {
