@@ -18,3 +18,6 @@ export const dateFlag = Flags.custom<Date>({
     return d;
   },
 });
+
+/** The project a command acts on (as admin); the CLI's default is the `admin` project. */
+export const projectFlag = Flags.string({ description: 'Project (name or id) to act on.', default: 'admin' });

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { projectFlag } from '../_flags';
 import { BaseCommand } from '../_base';
 import { CONTAINER_FORMATS, DISK_FORMATS } from '../../lib/services/images';
 import { parseProperties } from '../../lib/services/validate';
@@ -18,6 +19,7 @@ export default class ImageCreate extends BaseCommand<typeof ImageCreate> {
   ];
   static override args = { name: Args.string({ description: 'Image name.', required: true }) };
   static override flags = {
+    project: projectFlag,
     file: Flags.string({ description: 'The image file to upload.', required: true }),
     'disk-format': Flags.string({ description: 'Disk format.', options: [...DISK_FORMATS], default: 'raw' }),
     'container-format': Flags.string({ description: 'Container format.', options: [...CONTAINER_FORMATS], default: 'bare' }),
@@ -32,7 +34,7 @@ export default class ImageCreate extends BaseCommand<typeof ImageCreate> {
 
   protected async execute(): Promise<{ image: ImageView }> {
     const f = this.flags;
-    const owner = await this.ctx.projects.resolve(this.ctx.actor.projectId);
+    const owner = await this.ctx.projects.resolve(this.flags.project);
     const image = await this.ctx.images.create({
       name: this.args.name, owner: owner.id, id: f.id, file: f.file, diskFormat: f['disk-format'], containerFormat: f['container-format'],
       minDisk: f['min-disk'], minRam: f['min-ram'], properties: parseProperties(f.property), visibility: visibilityOf(f),

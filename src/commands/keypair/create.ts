@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { projectFlag } from '../_flags';
 import { BaseCommand } from '../_base';
 import { KEYPAIR_TYPES } from '../../lib/services/keypairs';
 import { keypairView, KeypairView } from '../../lib/views/keypairs';
@@ -19,13 +20,14 @@ export default class KeypairCreate extends BaseCommand<typeof KeypairCreate> {
   ];
   static override args = { name: Args.string({ description: 'Key pair name: letters, digits, spaces, _ - . @ (at most 255).', required: true }) };
   static override flags = {
+    project: projectFlag,
     type: Flags.string({ description: 'Key pair type.', options: [...KEYPAIR_TYPES], default: 'ssh' }),
     'public-key': Flags.string({ description: 'Import this public key file (OpenSSH format; a PEM certificate with --type x509).', exclusive: ['private-key'] }),
     'private-key': Flags.string({ description: 'Write the generated private key to this new file (mode 0600).', exclusive: ['public-key'] }),
   };
 
   protected async execute(): Promise<{ keypair: KeypairView }> {
-    const project = await this.ctx.projects.resolve(this.ctx.actor.projectId);
+    const project = await this.ctx.projects.resolve(this.flags.project);
     const r = await this.ctx.keypairs.create({
       name: this.args.name, userId: this.ctx.actor.userId, projectId: project.id, type: this.flags.type as 'ssh' | 'x509',
       publicKeyFile: this.flags['public-key'], privateKeyFile: this.flags['private-key'],

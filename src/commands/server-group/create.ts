@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { projectFlag } from '../_flags';
 import { BaseCommand } from '../_base';
 import { GROUP_POLICIES } from '../../lib/model/compute';
 import { parseProperties } from '../../lib/services/validate';
@@ -13,12 +14,13 @@ export default class ServerGroupCreate extends BaseCommand<typeof ServerGroupCre
   ];
   static override args = { name: Args.string({ description: 'Server group name (unique in the project).', required: true }) };
   static override flags = {
+    project: projectFlag,
     policy: Flags.string({ description: 'Placement policy of the members.', options: GROUP_POLICIES, required: true }),
     rule: Flags.string({ description: 'Policy rule KEY=VALUE (repeatable); only max_server_per_host=N, with anti-affinity.', multiple: true }),
   };
 
   protected async execute() {
-    const g = await this.ctx.serverGroups.create(this.args.name, this.flags.policy, parseProperties(this.flags.rule, '--rule'), await this.ctx.whoami());
+    const g = await this.ctx.serverGroups.create(this.args.name, this.flags.policy, parseProperties(this.flags.rule, '--rule'), await this.ctx.whoami(this.flags.project));
     return { server_group: serverGroupView(g) };
   }
 

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { projectFlag } from '../_flags';
 import { BaseCommand } from '../_base';
 import { Column, table } from '../_render';
 import { serverGroupView, ServerGroupView } from '../../lib/views/server-groups';
@@ -8,12 +9,13 @@ export default class ServerGroupList extends BaseCommand<typeof ServerGroupList>
   static override description = 'List the server groups of the current project (--all-projects: of every project).';
   static override examples = ['<%= config.bin %> server-group list', '<%= config.bin %> server-group list --all-projects --long --json'];
   static override flags = {
+    project: projectFlag,
     'all-projects': Flags.boolean({ description: 'Server groups of every project.' }),
     long: Flags.boolean({ description: 'Also project and user.' }),
   };
 
   protected async execute() {
-    const groups = await this.ctx.serverGroups.list(this.flags['all-projects'] ? undefined : (await this.ctx.whoami()).projectId);
+    const groups = await this.ctx.serverGroups.list(this.flags['all-projects'] ? undefined : (await this.ctx.whoami(this.flags.project)).projectId);
     return { server_groups: groups.map(serverGroupView) };
   }
 
