@@ -8,7 +8,9 @@ export default class HostEnable extends BaseCommand<typeof HostEnable> {
   static override args = { name: Args.string({ description: 'Host name.', required: true }) };
 
   protected async execute() {
-    return { host: hostView(await this.ctx.hosts.setEnabled(this.args.name, true)) };
+    await this.ctx.hosts.setEnabled(this.args.name, true);
+    // Enabling also clears a forced-down mark: the host is back in service.
+    return { host: hostView(await this.ctx.hosts.setForcedDown(this.args.name, false)) };
   }
 
   protected override renderHuman(r: { host: HostView }): void {

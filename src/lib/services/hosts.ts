@@ -130,6 +130,13 @@ export class HostsService {
     return this.show(name);
   }
 
+  /** Marks a host down (or up again) by hand, as `openstack compute service set --down` does. */
+  async setForcedDown(name: string, down: boolean): Promise<HostInfo> {
+    const { cell } = await this.locate(name);
+    await (await this.stores.cell(cell)).hosts.setForcedDown(name, down, this.now());
+    return this.show(name);
+  }
+
   async remove(name: string): Promise<HostInfo> {
     const info = await this.show(name);
     const { cell } = await this.locate(name);

@@ -113,6 +113,14 @@ export class HostRepo {
     });
   }
 
+  /** Nova's forced_down: the host counts as down (evacuation allowed) until cleared. */
+  async setForcedDown(host: string, down: boolean, now: string): Promise<void> {
+    await this.k.transaction(async (tx) => {
+      await tx('services').where({ host, binary: 'nova-compute' }).whereNull('deleted_at').update({ forced_down: down, updated_at: now });
+      await tx('compute_nodes').where({ host }).whereNull('deleted_at').update({ updated_at: now, generation: tx.raw('generation + 1') });
+    });
+  }
+
   async setUsage(nodeId: number, used: { vcpus: number; memoryMb: number; diskGb: number; runningVms: number }, now: string): Promise<void> {
     await this.k('compute_nodes').where({ id: nodeId }).update({
       vcpus_used: used.vcpus, memory_mb_used: used.memoryMb, local_gb_used: used.diskGb, running_vms: used.runningVms, updated_at: now,
