@@ -9,6 +9,7 @@ import { isoTime } from '../clock';
 import { HostError, isNovaliteError, NovaliteError } from '../errors';
 import { CellMapping } from '../model/cells';
 import { Flavor, ServerGroup } from '../model/compute';
+import { MigrationStatus } from '../model/migrations';
 import { PowerState, TaskState, VmState } from '../model/states';
 import { Server } from '../model/servers';
 import type { ComputeDriver } from '../../virt/driver';
@@ -174,10 +175,21 @@ export class ServerTasks {
       await this.event(cell, actionId, 'compute_terminate_instance', host.host,
         () => this.d.compute.call(host, 'destroy', (drv) => drv.destroy(instanceSpec(server, null), { destroyDisks: true })));
     }
+    if (server.vmState === VmState.RESIZED) await this.dropResizeSource(cell, server);
     await this.d.placer.release({ consumerUuid: uuid, cellUuid: cell.uuid });
     await r.instances.softDelete(uuid, this.now());
     await this.d.quotas.release(server.projectId, server.userId ?? '', { instances: 1, cores: server.flavor.vcpus, ram: server.flavor.memoryMb });
     if (actionId) await r.actions.finish(actionId, this.now());
+  }
+
+  /** A server deleted in VERIFY_RESIZE also leaves its source copy: remove it, as Nova confirms the resize. */
+  private async dropResizeSource(cell: CellMapping, server: Server): Promise<void> {
+    const r = await this.repos(cell);
+    const mig = await r.migrations.latest(server.uuid, [MigrationStatus.FINISHED]);
+    if (!mig || !mig.sourceCompute || mig.sourceCompute === mig.destCompute) return;
+    const source = await this.d.hosts.find(mig.sourceCompute);
+    if (source) await this.d.compute.call(source, 'cleanup_migration_source', (drv) => drv.cleanupMigrationSource(instanceSpec(server, null)));
+    await r.migrations.update(mig.uuid, { status: MigrationStatus.CONFIRMED }, this.now(), [MigrationStatus.FINISHED]);
   }
 
   async recoverDelete(t: TaskHandle): Promise<void> {
