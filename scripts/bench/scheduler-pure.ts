@@ -7,23 +7,15 @@
  */
 import { HostPool, Scheduler, consumeFromRequest, makeHostState, makeRequestSpec } from '../../src/lib/scheduler';
 import type { AggregateInfo, HostState, RequestSpec } from '../../src/lib/scheduler';
+import { seededRandom } from '../../src/lib/services/fake-cloud';
 
 function arg(name: string, fallback: number): number {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? Number(process.argv[k + 1]) : fallback;
 }
 
-/** mulberry32: a seeded generator so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator so runs are comparable. */
+const rng = seededRandom;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -3,6 +3,7 @@
  * `survivors()`, which runs one filter over a pool through both of its paths (per-host `test`
  * and bulk `filterAll`) and fails the test if they disagree.
  */
+import { seededRandom } from '../../../src/lib/services/fake-cloud';
 import {
   HostPool, findFilter, makeHostState, makeRequestSpec, validateSchedulerConfig,
   type HostState, type RequestSpec, type RequestSpecInit, type SchedulerConfig,
@@ -55,13 +56,4 @@ export function reasonFor(filterName: string, h: HostState, s: RequestSpec, cfg:
 }
 
 /** A seeded random source (mulberry32) for host_subset_size and property tests. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;

@@ -18,8 +18,4 @@ export class ComputeNodeRepo {
       await this.k('compute_nodes').whereIn('id', ids.slice(i, i + 500)).update({ mapped: true });
     }
   }
-
-  async liveHosts(): Promise<string[]> {
-    return (await this.k('compute_nodes').whereNull('deleted_at').distinct('host').orderBy('host')).map((r: Row) => r.host);
-  }
 }
