@@ -2,21 +2,11 @@
  * The server commands after create: list, show, set/unset, the power actions with the
  * OS-EXT-STS states after each, lock/unlock, console-log, events, wait and delete.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { runCli, setupEnv } from '../helpers/cli';
+import { runCli, serverCloud } from '../helpers/cli';
 
 jest.setTimeout(120000);
 
-async function cloud(): Promise<Record<string, string>> {
-  const env = await setupEnv([
-    ['host', 'add', 'h1', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16896', '--disk-gb', '200'],
-    ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '1024', '--disk', '10']]);
-  const file = path.join(env.HOME, 'cirros.img');
-  fs.writeFileSync(file, 'not really a disk image\n');
-  expect((await runCli(['image', 'create', 'cirros', '--file', file], env)).code).toBe(0);
-  return env;
-}
+const cloud = serverCloud;
 
 type Json = Record<string, any>;
 const states = (s: Json) => [s.status, s['OS-EXT-STS:vm_state'], s['OS-EXT-STS:task_state'], s['OS-EXT-STS:power_state']];

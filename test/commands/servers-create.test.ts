@@ -4,22 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, setupEnv } from '../helpers/cli';
+import { runCli, serverCloud } from '../helpers/cli';
 
 jest.setTimeout(120000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A fresh cloud: one cell, host h1 (8 vCPU, 16.5 GB, 200 GB), flavor f1, image cirros. */
-async function cloud(): Promise<Record<string, string>> {
-  const env = await setupEnv([
-    ['host', 'add', 'h1', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16896', '--disk-gb', '200'],
-    ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '1024', '--disk', '10']]);
-  const file = path.join(env.HOME, 'cirros.img');
-  fs.writeFileSync(file, 'not really a disk image\n');
-  expect((await runCli(['image', 'create', 'cirros', '--file', file], env)).code).toBe(0);
-  return env;
-}
+const cloud = serverCloud;
 
 describe('server create', () => {
   let env: Record<string, string>;

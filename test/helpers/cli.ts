@@ -82,3 +82,15 @@ export async function setupEnv(steps: string[][] = [], extra: Record<string, str
   }
   return env;
 }
+
+/** A small cloud for server tests: host h1 (8 vCPU, 16.5 GB, 200 GB), flavor f1, image cirros. */
+export async function serverCloud(): Promise<Record<string, string>> {
+  const env = await setupEnv([
+    ['host', 'add', 'h1', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16896', '--disk-gb', '200'],
+    ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '1024', '--disk', '10']]);
+  const file = path.join(env.HOME, 'cirros.img');
+  fs.writeFileSync(file, 'not really a disk image\n');
+  const r = await runCli(['image', 'create', 'cirros', '--file', file], env);
+  if (r.code !== 0) throw new Error(`image create exited ${r.code}: ${r.stderr}`);
+  return env;
+}
