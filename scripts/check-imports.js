@@ -62,6 +62,9 @@ for (const file of walk(SRC)) {
       // type-only imports of knex are still a dependency on it
       problems.push(`${rel}: knex may only be imported under lib/db/`);
     }
+    // DESIGN.md §2: xml2js only at the edge (one module), ssh2 only inside the SSH transport.
+    if (target === null && spec === 'xml2js' && rel !== 'virt/libvirt/xml.ts') problems.push(`${rel}: xml2js may only be imported by virt/libvirt/xml.ts`);
+    if (target === null && (spec === 'ssh2' || spec.startsWith('ssh2/')) && !rel.startsWith('virt/libvirt/ssh/')) problems.push(`${rel}: ssh2 may only be imported under virt/libvirt/ssh/`);
     const d = driverOf(rel);
     if (d && target && target.startsWith('virt/') && driverOf(target) && driverOf(target) !== d && !target.startsWith('virt/driver') && !target.startsWith('virt/registry')) {
       problems.push(`${rel}: driver ${d} must not import ${target}`);

@@ -26,7 +26,12 @@ import { ServerMovesService } from './services/server-moves';
 import { ServerOpsDeps } from './services/server-ops-deps';
 import { ServerRebuildsService } from './services/server-rebuilds';
 import { ServersService } from './services/servers';
-import { checkDriverConfig, driverFor } from '../virt/registry';
+import { checkDriverConfig, closeDriverConnections, driverFor, probeNewHost } from '../virt/registry';
+import { SshHostsService } from './services/ssh-hosts';
+import { HostChecksService } from './services/host-checks';
+import { DoctorService } from './services/doctor';
+import { HostMaintenanceService } from './services/host-maintenance';
+import { ServerInspectService } from './services/server-inspect';
 import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
@@ -61,6 +66,11 @@ export class Context {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates,
       (driver, name, driverConfig) => checkDriverConfig(driver, { name, address: null, driverConfig })));
   }
+  get sshHosts(): SshHostsService { return this.once('sshHosts', () => new SshHostsService(this.hosts, probeNewHost)); }
+  get doctor(): DoctorService { return this.once('doctor', () => new DoctorService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }
+  get serverInspect(): ServerInspectService { return this.once('serverInspect', () => new ServerInspectService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }
+  get hostMaintenance(): HostMaintenanceService { return this.once('hostMaintenance', () => new HostMaintenanceService(this.hosts, this.servers, this.serverMoves)); }
+  get hostChecks(): HostChecksService { return this.once('hostChecks', () => new HostChecksService(this.hosts, this.compute)); }
   get images(): ImagesService { return this.once('images', () => new ImagesService(this.stores, this.config, this.clock)); }
   get keypairs(): KeypairsService { return this.once('keypairs', () => new KeypairsService(this.stores, this.clock, (p, u) => this.quotas.limits(p, u))); }
   get projects(): ProjectsService { return this.once('projects', () => new ProjectsService(this.stores, this.clock)); }
@@ -74,7 +84,10 @@ export class Context {
   /** The compute layer, with the driver registry as its factory (the only place that knows drivers). */
   get compute(): Compute {
     const statePath = this.config.get<string>('fake_driver', 'state') === 'memory' ? '' : this.config.get<string>('DEFAULT', 'state_path');
-    return this.once('compute', () => new Compute((h) => driverFor(h.driver, h, { statePath })));
+    return this.once('compute', () => new Compute((h) => driverFor(h.driver, h, { statePath }), async (h, ok, error) => {
+      this.hostCache.delete(h.host);
+      await this.hosts.recordContact(h.host, ok, error);
+    }));
   }
 
   get runner(): TaskRunner { return this.once('runner', () => new TaskRunner(this.stores, this.config, this.clock)); }
@@ -83,7 +96,7 @@ export class Context {
     return this.once('serverTasks', () => new ServerTasks({
       stores: this.stores, clock: this.clock, config: this.config, compute: this.compute, runner: this.runner,
       placer: this.scheduling, quotas: this.quotas,
-      images: { refFor: async (id) => (id ? this.images.get(id).then((i) => this.images.toImageRef(i)).catch(() => null) : null) },
+      images: { refFor: (id) => this.images.driverRef(id) },
       hosts: { find: (name) => this.hostForDriver(name), cellOf: (uuid) => this.stores.api().then((a) => a.cells.byUuid(uuid)) },
     }));
   }
@@ -158,6 +171,7 @@ export class Context {
   get status(): StatusService { return this.once('status', () => new StatusService({ cells: this.cells, dbAdmin: this.dbAdmin })); }
 
   async close(): Promise<void> {
+    closeDriverConnections();
     await this.stores.close();
   }
 }

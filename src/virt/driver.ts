@@ -20,7 +20,11 @@ export interface InstanceSpec {
   kernel?: ImageRef | null;
   ramdisk?: ImageRef | null;
   userData: string | null;
+  keyName?: string | null;
   keyData: string | null;
+  /** When the server was created (ISO 8601), for the domain's metadata. */
+  createdAt?: string;
+  availabilityZone?: string | null;
   metadata: Record<string, string>;
   configDrive: boolean;
   /** 'none', 'auto' or a network name. */
@@ -36,6 +40,9 @@ export interface ImageRef {
   properties: Record<string, string>;
   /** Where the image store keeps the bytes (the controller's local file). */
   path: string | null;
+  /** Direct kernel boot: the images named by this image's kernel_id / ramdisk_id. */
+  kernel?: ImageRef | null;
+  ramdisk?: ImageRef | null;
 }
 
 /** The host a driver instance acts on, as the registry knows it. */
@@ -105,6 +112,44 @@ export interface ComputeDriver {
   listInstances(): Promise<string[]>;
   getConsoleOutput(inst: InstanceSpec): Promise<string>;
   getAvailableResource(): Promise<HostResources>;
+  /** Questions beyond the lifecycle (doctor, `server xml`, addresses); drivers without them omit it. */
+  readonly inspection?: DriverInspection;
+}
+
+export interface GuestAddress { mac: string; address: string; prefix: number; version: 4 | 6; interface: string }
+export interface VerifyCheck { check: string; ok: boolean; detail: string }
+
+export interface DriverInspection {
+  /** The domain document the driver would push, and the one the host has (null: none), both canonical. */
+  domainXml(inst: InstanceSpec): Promise<{ generated: string; live: string | null; diff: string[] }>;
+  addresses(inst: InstanceSpec): Promise<GuestAddress[]>;
+  verify(): Promise<VerifyCheck[]>;
+  /** Removes cached base images no server uses and nobody touched for `minAgeSeconds`; returns their names. */
+  pruneImages(minAgeSeconds: number): Promise<string[]>;
+  /** Every domain novalite made on the host, with its power state. */
+  listDomains(): Promise<Array<{ uuid: string; name: string; state: PowerState }>>;
+}
+
+/** What `host add` learns about a new host before registering it. */
+export interface HostProbeRequest {
+  name: string; address: string; port: number; user: string; keyPath: string;
+  /** Expected SHA256 fingerprint; or acceptNewHostKey to pin whatever the host offers. */
+  fingerprint?: string; acceptNewHostKey: boolean;
+  root?: string;
+}
+
+export interface HostProbeResult {
+  hostKey: { type: string; base64: string; fingerprint: string };
+  resources: HostResources;
+  hostname: string;
+  virtType: 'qemu' | 'kvm';
+  kvmUsable: boolean;
+  arch: string;
+  machineTypes: string[];
+  networks: string[];
+  isoTool: 'genisoimage' | 'xorriso' | null;
+  libvirtVersion: string;
+  freeDiskGb: number;
 }
 
 /** Raised by a driver for an instance the host does not have (a host-side problem: exit 6). */

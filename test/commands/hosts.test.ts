@@ -26,6 +26,7 @@ describe('host commands', () => {
         availability_zone: 'nova', cell: 'cell1', cell_uuid: expect.stringMatching(UUID), driver: 'fake',
         driver_config: { spawnSeconds: 0.5, fail: ['spawn', 'reboot'] },
         cpu_allocation_ratio: 4.5, ram_allocation_ratio: 1.5, disk_allocation_ratio: 1,
+        last_seen_up: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), unreachable_since: null, last_error: null,
       },
     });
   });

@@ -20,7 +20,7 @@ export function statusText(status: string): string {
 export function serversTable(servers: ServerView[], long = false, images = new Map<string, string>()): string {
   const cols: Column<V>[] = [
     { header: 'ID', get: (s) => s.id }, { header: 'Name', get: (s) => s.name }, { header: 'Status', get: (s) => statusText(s.status) },
-    { header: 'Networks', get: () => '' }, { header: 'Image', get: (s) => imageOf(s, images) }, { header: 'Flavor', get: (s) => s.flavor.original_name },
+    { header: 'Networks', get: (s) => networksText(s.addresses) }, { header: 'Image', get: (s) => imageOf(s, images) }, { header: 'Flavor', get: (s) => s.flavor.original_name },
   ];
   if (long) {
     cols.push({ header: 'Host', get: (s) => s['OS-EXT-SRV-ATTR:host'] }, { header: 'Availability Zone', get: (s) => s['OS-EXT-AZ:availability_zone'] },
@@ -30,11 +30,18 @@ export function serversTable(servers: ServerView[], long = false, images = new M
   return table(servers as V[], cols);
 }
 
+/** `default=192.168.122.5; other=10.0.0.4`, as the openstack client prints addresses. */
+export function networksText(addresses: unknown): string {
+  if (!addresses || typeof addresses !== 'object') return '';
+  return Object.entries(addresses as Record<string, Array<{ addr?: string }>>)
+    .map(([net, list]) => `${net}=${(Array.isArray(list) ? list : []).map((a) => a.addr).filter(Boolean).join(', ')}`).join('; ');
+}
+
 export function serverDetail(view: ServerView, images = new Map<string, string>()): string {
   const s = view as V;
   const f = s.flavor;
   const out: Record<string, unknown> = {
-    id: s.id, name: s.name, status: statusText(s.status), description: s.description,
+    id: s.id, name: s.name, status: statusText(s.status), description: s.description, addresses: networksText(s.addresses) || 'N/A',
     flavor: `${f.original_name} (${f.vcpus} vCPU, ${f.ram} MB RAM, ${f.disk} GB disk)`, image: imageOf(s, images) || 'N/A',
     key_name: s.key_name, properties: props(s.metadata), project_id: s.tenant_id, user_id: s.user_id,
     'OS-EXT-STS:vm_state': s['OS-EXT-STS:vm_state'], 'OS-EXT-STS:task_state': s['OS-EXT-STS:task_state'],

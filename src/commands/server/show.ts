@@ -14,7 +14,7 @@ export default class ServerShow extends BaseCommand<typeof ServerShow> {
   protected async execute(): Promise<{ server: ServerView }> {
     await this.ctx.servers.recover();
     const project = await projectId(this.ctx, this.flags.project);
-    const s = await this.ctx.servers.get(this.args.server, project);
+    const s = await this.ctx.serverInspect.refreshAddresses(await this.ctx.servers.get(this.args.server, project));
     if (s.imageRef && !this.jsonMode) {
       const image = await this.ctx.images.get(s.imageRef, project).catch(() => null);
       if (image?.name) this.images.set(image.id, image.name);

@@ -83,6 +83,9 @@ export interface ComputeHost {
   disabled: boolean;
   disabledReason: string | null;
   forcedDown: boolean;
+  /** Agentless hosts: when contact was lost (null while it answers), and what went wrong. */
+  unreachableSince?: string | null;
+  lastError?: string | null;
   lastSeenUp: string | null;
   createdAt: string;
   updatedAt: string | null;

@@ -132,7 +132,7 @@ export class HostStateCache {
     s.usedDiskGb = h.localGbUsed;
     s.numInstances = h.runningVms;
     s.serviceDisabled = h.disabled;
-    s.serviceUp = !h.forcedDown;
+    s.serviceUp = !h.forcedDown && !h.unreachableSince;
     s.disabledReason = h.disabledReason ?? undefined;
     s.numIoOps = Number((h.stats as Record<string, string | number>).io_workload ?? 0);
     s.generation = h.generation;
@@ -154,7 +154,7 @@ export class HostStateCache {
       diskAllocationRatio: resolveAllocationRatio(h.diskAllocationRatio, sc.get('compute', 'disk_allocation_ratio'), 1.0),
       numInstances: h.runningVms, numIoOps: Number(stats.io_workload ?? 0), instancesByProject: undefined,
       instanceUuids: new Set(consumers ?? []), flavorIdsOnHost: new Set(),
-      serviceUp: !h.forcedDown, serviceDisabled: h.disabled, disabledReason: h.disabledReason ?? undefined,
+      serviceUp: !h.forcedDown && !h.unreachableSince, serviceDisabled: h.disabled, disabledReason: h.disabledReason ?? undefined,
       availabilityZone: this.azByHost.get(h.host) ?? sc.get<string>('DEFAULT', 'default_availability_zone'),
       aggregates: this.aggsByHost.get(h.host) ?? [],
       capabilities: {

@@ -23,7 +23,7 @@ export interface HostAdd {
 export interface HostInfo extends ComputeHost { availabilityZone: string; up: boolean }
 
 export class HostsService {
-  constructor(private readonly stores: Stores, private readonly config: Config, private readonly clock: Clock,
+  constructor(private readonly stores: Stores, _config: Config, private readonly clock: Clock,
     private readonly cells: CellsService, private readonly aggregates: AggregatesService,
     /** Validates a driver's configuration before anything is written (wired to the driver registry). */
     private readonly checkDriverConfig: (driver: string, name: string, config: Record<string, unknown>) => void = () => undefined) {}
@@ -42,17 +42,17 @@ export class HostsService {
     return c;
   }
 
-  /** Fake hosts have no agent: they are up unless forced down. Others report heartbeats. */
+  /**
+   * Hosts run no agent, so a host is up unless an admin forced it down or the last contact with
+   * it (a heartbeat, a probe, an operation) failed; the next successful contact brings it back.
+   */
   isUp(h: ComputeHost): boolean {
-    if (h.forcedDown) return false;
-    if (h.driver === 'fake') return true;
-    if (!h.lastSeenUp) return false;
-    return this.clock.now().getTime() - Date.parse(h.lastSeenUp) <= this.config.get<number>('DEFAULT', 'service_down_time') * 1000;
+    return !h.forcedDown && !h.unreachableSince;
   }
 
   async add(a: HostAdd): Promise<HostInfo> {
     const name = checkHostName(a.name);
-    if (a.driver !== 'fake') throw new NotSupportedError(`Driver ${JSON.stringify(a.driver)} cannot be registered this way yet.`, { hint: 'Use --driver fake.' });
+    if (a.driver !== 'fake') throw new NotSupportedError(`Driver ${JSON.stringify(a.driver)} hosts are added with an SSH address.`, { hint: 'Use --driver fake, or --driver libvirt --address A --key K.' });
     const vcpus = checkInt('--vcpus', a.vcpus, 1, 1_000_000);
     const memoryMb = checkInt('--memory-mb', a.memoryMb, 1, 1_000_000_000);
     const diskGb = checkInt('--disk-gb', a.diskGb, 0, 1_000_000_000);
@@ -62,19 +62,34 @@ export class HostsService {
       // At registration a bad knob is bad input (exit 2), not a broken configuration file.
       throw new InvalidInputError((e as Error).message, { code: 'INVALID_DRIVER_CONFIG', hint: 'Check the --fake-* flags.' });
     }
-    const cell = await this.targetCell(a.cell);
+    return this.register({
+      ...a, name, vcpus, memoryMb, diskGb, hypervisorType: 'fake', hypervisorVersion: 1000,
+      cpuInfo: { arch: 'x86_64', model: 'fake', vendor: 'novalite', features: [] },
+    });
+  }
+
+  /** Fails with exit 4 when the name is registered anywhere (checked before probing a new host). */
+  async checkFree(name: string, cellRef?: string): Promise<CellMapping> {
+    const cell = await this.targetCell(cellRef);
     const api = await this.stores.api();
-    const mapped = await api.hostMappings.byHost(name);
-    if (mapped) throw new ConflictError(`Host ${name} is already registered.`, { code: 'HOST_EXISTS', hint: 'Choose another name, or `novalite host remove` it first.' });
+    if (await api.hostMappings.byHost(name)) throw new ConflictError(`Host ${name} is already registered.`, { code: 'HOST_EXISTS', hint: 'Choose another name, or `novalite host remove` it first.' });
+    return cell;
+  }
+
+  /** Writes a host whose facts are known (checked flags, or a probe), mapping and zone included, or nothing. */
+  async register(a: HostAdd & { hypervisorType: string; hypervisorVersion: number; cpuInfo: Record<string, unknown> }): Promise<HostInfo> {
+    const name = a.name;
+    const cell = await this.checkFree(name, a.cell);
+    const api = await this.stores.api();
     const repos = await this.stores.cell(cell);
     if (await repos.hosts.byName(name)) throw new ConflictError(`Host ${name} is already registered in cell ${cell.name}.`, { code: 'HOST_EXISTS' });
     const now = this.now();
     await repos.hosts.create({
-      host: name, nodeUuid: randomUUID(), serviceUuid: randomUUID(), driver: a.driver, hypervisorType: 'fake', hypervisorVersion: 1000,
-      vcpus, memoryMb, localGb: diskGb, hostIp: a.hostIp ?? null,
+      host: name, nodeUuid: randomUUID(), serviceUuid: randomUUID(), driver: a.driver, hypervisorType: a.hypervisorType, hypervisorVersion: a.hypervisorVersion,
+      vcpus: a.vcpus, memoryMb: a.memoryMb, localGb: a.diskGb, hostIp: a.hostIp ?? null,
       cpuAllocationRatio: checkRatio('--cpu-allocation-ratio', a.cpuAllocationRatio), ramAllocationRatio: checkRatio('--ram-allocation-ratio', a.ramAllocationRatio),
       diskAllocationRatio: checkRatio('--disk-allocation-ratio', a.diskAllocationRatio),
-      cpuInfo: { arch: 'x86_64', model: 'fake', vendor: 'novalite', features: [] }, stats: {}, driverConfig: a.driverConfig ?? {},
+      cpuInfo: a.cpuInfo, stats: {}, driverConfig: a.driverConfig ?? {},
     }, now);
     try {
       await api.hostMappings.mapHosts(cell.id, [name], now);
@@ -85,6 +100,19 @@ export class HostsService {
       await api.hostMappings.delete(cell.id, name).catch(() => undefined);
       throw e;
     }
+    return this.show(name);
+  }
+
+  /** Records the outcome of a contact with an agentless host (heartbeat, probe or operation). */
+  async recordContact(name: string, ok: boolean, error: string | null): Promise<void> {
+    const { cell } = await this.locate(name);
+    await (await this.stores.cell(cell)).hosts.recordContact(name, ok, error, this.now());
+  }
+
+  /** Stores a driver's new view of the host (re-pinned key, re-probed inventory). */
+  async updateDriver(name: string, fields: { driverConfig: Record<string, unknown>; vcpus?: number; memoryMb?: number; localGb?: number; hypervisorVersion?: number; cpuInfo?: Record<string, unknown> }): Promise<HostInfo> {
+    const { cell, host } = await this.locate(name);
+    await (await this.stores.cell(cell)).hosts.updateDriver(name, { ...fields, driver: host.driver }, this.now());
     return this.show(name);
   }
 

@@ -65,6 +65,7 @@ export interface ImageUpdate {
 /** The driver's view of an image (structurally src/virt/driver.ts ImageRef; services do not import virt). */
 export interface ImageRefLike {
   id: string; name: string; checksum: string | null; size: number; diskFormat: string; properties: Record<string, string>; path: string | null;
+  kernel?: ImageRefLike | null; ramdisk?: ImageRefLike | null;
 }
 
 interface Stored { size: number; checksum: string; osHashValue: string; path: string }
@@ -214,6 +215,22 @@ export class ImagesService {
       throw new HostError(`The data of image ${image.id} is missing from the image store (${image.path}).`, { code: 'IMAGE_DATA_MISSING' });
     });
     return { image, size: image.size ?? 0, stream: src.createReadStream() };
+  }
+
+  /**
+   * What a virt driver needs of a server's image, with the kernel and ramdisk images its
+   * kernel_id / ramdisk_id name (one level: a kernel image's own properties are not followed).
+   * Null when there is no image or it is gone.
+   */
+  async driverRef(id: string | null): Promise<ImageRefLike | null> {
+    if (!id) return null;
+    const image = await this.get(id).catch(() => null);
+    if (!image) return null;
+    const ref = this.toImageRef(image);
+    const side = async (pid: string | undefined) => (pid ? this.get(pid).then((i) => this.toImageRef(i)).catch(() => null) : null);
+    ref.kernel = await side(image.properties.kernel_id);
+    ref.ramdisk = await side(image.properties.ramdisk_id);
+    return ref;
   }
 
   /** What a virt driver needs of an image. */

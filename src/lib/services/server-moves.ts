@@ -29,7 +29,7 @@ export class ServerMovesService {
   constructor(readonly d: ServerOpsDeps) {
     const deps: MoveDeps = {
       stores: d.stores, clock: d.clock, config: d.config, compute: d.compute, runner: d.runner, placer: d.scheduling, quotas: d.quotas,
-      images: { refFor: async (id) => (id ? d.images.get(id).then((i) => d.images.toImageRef(i)).catch(() => null) : null) },
+      images: { refFor: (id) => d.images.driverRef(id) },
       hosts: { find: (name) => d.hosts.find(name), isUp: (h) => d.hosts.isUp(h) },
       fault: (cell, uuid, e, host) => d.tasks.fault(cell, uuid, e, host),
     };

@@ -24,7 +24,7 @@ export class ServerRebuildsService {
     this.tasks = new RebuildTasks({
       stores: d.stores, clock: d.clock, config: d.config, compute: d.compute, runner: d.runner, placer: d.scheduling, tasks: d.tasks,
       hosts: { find: (name) => d.hosts.find(name) },
-      images: { refFor: async (id) => (id ? d.images.get(id).then((i) => d.images.toImageRef(i)).catch(() => null) : null) },
+      images: { refFor: (id) => d.images.driverRef(id) },
     });
   }
 

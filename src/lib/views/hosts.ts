@@ -35,6 +35,10 @@ export interface HostView {
   cpu_allocation_ratio: number | null;
   ram_allocation_ratio: number | null;
   disk_allocation_ratio: number | null;
+  /** Last successful contact, and (agentless hosts) since when and why the host does not answer. */
+  last_seen_up: string | null;
+  unreachable_since: string | null;
+  last_error: string | null;
 }
 
 export function hostView(h: HostRecord): HostView {
@@ -66,5 +70,8 @@ export function hostView(h: HostRecord): HostView {
     cpu_allocation_ratio: h.cpuAllocationRatio,
     ram_allocation_ratio: h.ramAllocationRatio,
     disk_allocation_ratio: h.diskAllocationRatio,
+    last_seen_up: h.lastSeenUp ?? null,
+    unreachable_since: h.unreachableSince ?? null,
+    last_error: h.lastError ?? null,
   };
 }

@@ -12,6 +12,18 @@ export function hostId(s: Pick<Server, 'host' | 'projectId'>): string {
   return s.host ? createHash('sha224').update(`${s.projectId}${s.host}`).digest('hex') : '';
 }
 
+/** The addresses last found on the server's host (kept in system metadata), in Nova's shape. */
+export function addressesOf(s: Server): Record<string, unknown> {
+  const text = s.systemMetadata?.addresses;
+  if (!text) return {};
+  try {
+    const doc = JSON.parse(text) as unknown;
+    return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function serverView(s: Server) {
   const status = serverStatus(s.vmState, s.taskState);
   const out: Record<string, unknown> = {
@@ -29,7 +41,7 @@ export function serverView(s: Server) {
     },
     created: s.createdAt,
     updated: s.updatedAt ?? s.createdAt,
-    addresses: {},
+    addresses: addressesOf(s),
     accessIPv4: '',
     accessIPv6: '',
     progress: s.progress ?? 0,

@@ -7,10 +7,11 @@ import { migration as api001 } from './api/001-initial';
 import { migration as api002 } from './api/002-servers';
 import { migration as cell001 } from './cell/001-initial';
 import { migration as cell002 } from './cell/002-scheduling';
+import { migration as cell003 } from './cell/003-host-contact';
 
 export type Tree = 'api' | 'cell';
 
 export const MIGRATIONS: Record<Tree, Migration[]> = {
   api: [api001, api002],
-  cell: [cell001, cell002],
+  cell: [cell001, cell002, cell003],
 };

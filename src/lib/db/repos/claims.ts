@@ -124,6 +124,20 @@ export class ClaimRepo {
     return rows.map((a: Record<string, any>) => ({ nodeId: Number(a.compute_node_id), vcpus: a.vcpus, memoryMb: a.memory_mb, diskGb: a.disk_gb }));
   }
 
+  /**
+   * Allocations whose consumer is neither a live server nor a migration still in progress
+   * (`finalStatuses` are the migration states that hold nothing any more).
+   */
+  async leaked(finalStatuses: string[]): Promise<Array<{ consumerUuid: string; host: string; vcpus: number; memoryMb: number; diskGb: number }>> {
+    const rows = await this.k('allocations as a')
+      .join('compute_nodes as cn', 'cn.id', 'a.compute_node_id')
+      .leftJoin('instances as i', (j) => j.on('i.uuid', '=', 'a.consumer_uuid').andOnNull('i.deleted_at'))
+      .leftJoin('migrations as m', (j) => j.on('m.uuid', '=', 'a.consumer_uuid').andOnNotIn('m.status', finalStatuses))
+      .whereNull('i.id').whereNull('m.id')
+      .select('a.consumer_uuid', 'cn.host', 'a.vcpus', 'a.memory_mb', 'a.disk_gb');
+    return rows.map((r: Record<string, any>) => ({ consumerUuid: r.consumer_uuid, host: r.host, vcpus: Number(r.vcpus), memoryMb: Number(r.memory_mb), diskGb: Number(r.disk_gb) }));
+  }
+
   /** Hosts whose usage exceeds their capacity, or disagrees with the sum of allocations. */
   async inconsistentNodes(): Promise<Array<{ nodeId: number; host: string; problem: string }>> {
     const rows = await this.k('compute_nodes as cn').whereNull('cn.deleted_at')

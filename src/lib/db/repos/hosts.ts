@@ -16,7 +16,7 @@ export interface NewHost {
 }
 
 const COLUMNS = ['cn.*', 's.id as s_id', 's.disabled as s_disabled', 's.disabled_reason as s_disabled_reason',
-  's.forced_down as s_forced_down', 's.last_seen_up as s_last_seen_up'];
+  's.forced_down as s_forced_down', 's.last_seen_up as s_last_seen_up', 's.unreachable_since as s_unreachable_since', 's.last_error as s_last_error'];
 
 export class HostRepo {
   constructor(private readonly k: Knex, private readonly cell: { uuid: string; name: string | null }) {}
@@ -33,7 +33,8 @@ export class HostRepo {
       reservedHostDiskMb: num(r.reserved_host_disk_mb), reservedHostCpus: num(r.reserved_host_cpus), hostIp: r.host_ip ?? null,
       cpuInfo: json(r.cpu_info, {}), stats: json(r.stats, {}), metrics: json(r.metrics, {}), driverConfig: dc,
       generation: Number(r.generation), disabled: !!r.s_disabled, disabledReason: r.s_disabled_reason ?? null,
-      forcedDown: !!r.s_forced_down, lastSeenUp: r.s_last_seen_up ?? null, createdAt: r.created_at, updatedAt: r.updated_at ?? null,
+      forcedDown: !!r.s_forced_down, lastSeenUp: r.s_last_seen_up ?? null,
+      unreachableSince: r.s_unreachable_since ?? null, lastError: r.s_last_error ?? null, createdAt: r.created_at, updatedAt: r.updated_at ?? null,
     };
   }
 
@@ -119,6 +120,36 @@ export class HostRepo {
       await tx('services').where({ host, binary: 'nova-compute' }).whereNull('deleted_at').update({ forced_down: down, updated_at: now });
       await tx('compute_nodes').where({ host }).whereNull('deleted_at').update({ updated_at: now, generation: tx.raw('generation + 1') });
     });
+  }
+
+  /**
+   * Records a contact with the host: success clears the unreachable mark, failure sets it (once,
+   * keeping the first time). The node's generation moves only when up/down flips, so schedulers
+   * in other processes re-read it then and steady heartbeats cost them nothing.
+   */
+  async recordContact(host: string, ok: boolean, error: string | null, now: string): Promise<{ changed: boolean }> {
+    return this.k.transaction(async (tx) => {
+      const row = await tx('services').where({ host, binary: 'nova-compute' }).whereNull('deleted_at').first('id', 'unreachable_since');
+      if (!row) return { changed: false };
+      const wasDown = !!row.unreachable_since;
+      await tx('services').where({ id: row.id }).update(ok
+        ? { last_seen_up: now, unreachable_since: null, last_error: null, updated_at: now }
+        : { unreachable_since: row.unreachable_since ?? now, last_error: (error ?? 'unreachable').slice(0, 2000), updated_at: now });
+      const changed = wasDown === ok;
+      if (changed) await tx('compute_nodes').where({ host }).whereNull('deleted_at').update({ updated_at: now, generation: tx.raw('generation + 1') });
+      return { changed };
+    });
+  }
+
+  /** Replaces what the driver keeps about the host (a re-pinned key, a new probe's findings). */
+  async updateDriver(host: string, fields: { driverConfig: Record<string, unknown>; driver: string; vcpus?: number; memoryMb?: number; localGb?: number; hypervisorVersion?: number; cpuInfo?: Record<string, unknown> }, now: string): Promise<void> {
+    const upd: Row = { driver_config: JSON.stringify({ ...fields.driverConfig, driver: fields.driver }), updated_at: now, generation: this.k.raw('generation + 1') };
+    if (fields.vcpus !== undefined) upd.vcpus = fields.vcpus;
+    if (fields.memoryMb !== undefined) upd.memory_mb = fields.memoryMb;
+    if (fields.localGb !== undefined) upd.local_gb = fields.localGb;
+    if (fields.hypervisorVersion !== undefined) upd.hypervisor_version = fields.hypervisorVersion;
+    if (fields.cpuInfo !== undefined) upd.cpu_info = JSON.stringify(fields.cpuInfo);
+    await this.k('compute_nodes').where({ host }).whereNull('deleted_at').update(upd);
   }
 
   async setUsage(nodeId: number, used: { vcpus: number; memoryMb: number; diskGb: number; runningVms: number }, now: string): Promise<void> {
