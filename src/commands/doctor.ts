@@ -21,8 +21,12 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   protected async execute(): Promise<Result> {
     const r = await this.ctx.doctor.run({ fix: this.flags.fix, host: this.flags.host, xml: !this.flags['no-xml'] });
     const problems = r.findings.filter((f) => !f.fixed).length;
-    if (problems) process.exitCode = 1;
     return { hosts_checked: r.hostsChecked, findings: r.findings, problems };
+  }
+
+  // Through the base command, not process.exitCode: an in-process run (tests, serve) must not leak it.
+  protected override exitCodeFor(r: Result): number {
+    return r.problems ? 1 : 0;
   }
 
   protected override renderHuman(r: Result): void {

@@ -171,7 +171,7 @@ export class Context {
   get status(): StatusService { return this.once('status', () => new StatusService({ cells: this.cells, dbAdmin: this.dbAdmin })); }
 
   async close(): Promise<void> {
-    closeDriverConnections();
+    await closeDriverConnections().catch(() => undefined);
     await this.stores.close();
   }
 }

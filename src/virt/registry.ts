@@ -32,9 +32,9 @@ export function probeNewHost(type: string, req: HostProbeRequest): Promise<HostP
 }
 
 /** Closes pooled connections (SSH) so a CLI process can exit at once; a no-op when none were opened. */
-export function closeDriverConnections(): void {
+export async function closeDriverConnections(): Promise<void> {
   const mod = require.cache[require.resolve('./libvirt')];
-  if (mod) (mod.exports as typeof import('./libvirt')).closeAllTransports();
+  if (mod) await (mod.exports as typeof import('./libvirt')).closeAllTransports();
 }
 
 export function driverFor(type: string, host: HostTarget, env: DriverEnvironment): ComputeDriver {

@@ -31,9 +31,11 @@ export default class HostMaintenance extends BaseCommand<typeof HostMaintenance>
         return o.action === 'skip' ? o.detail ?? 'left' : o.ok ? `now on ${o.to}` : `FAILED: ${o.detail}`;
       },
     })), { tty: this.interactive, quiet: this.jsonMode });
-    const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length) process.exitCode = 6;
     return { host: hostView(await this.ctx.hosts.show(name)), mode: 'on', servers: outcomes };
+  }
+
+  protected override exitCodeFor(r: Result): number {
+    return r.servers.some((o) => !o.ok) ? 6 : 0;
   }
 
   protected override renderHuman(r: Result): void {

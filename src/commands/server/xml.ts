@@ -16,8 +16,11 @@ export default class ServerXml extends BaseCommand<typeof ServerXml> {
     const s = await this.ctx.servers.get(this.args.server, project);
     const x = await this.ctx.serverInspect.xml(s);
     const d = this.flags.diff ? (x.live === null ? null : x.diff) : null;
-    if (this.flags.diff && (x.live === null || (d && d.length))) process.exitCode = 1;
     return { server: s.uuid, host: x.host, xml: x.generated, live: x.live, diff: d };
+  }
+
+  protected override exitCodeFor(r: Result): number {
+    return this.flags.diff && (r.live === null || (r.diff !== null && r.diff.length > 0)) ? 1 : 0;
   }
 
   protected override renderHuman(r: Result): void {

@@ -21,7 +21,7 @@ export function instanceSpec(s: Server, image: ImageRef | null): InstanceSpec {
     flavor: { name: s.flavor.name, vcpus: s.flavor.vcpus, memoryMb: s.flavor.memoryMb, rootGb: s.flavor.rootGb, ephemeralGb: s.flavor.ephemeralGb, swapMb: s.flavor.swapMb, extraSpecs: s.flavor.extraSpecs },
     image, kernel: image?.kernel ?? null, ramdisk: image?.ramdisk ?? null, userData: s.userData, keyName: s.keyName, keyData: s.keyData,
     createdAt: s.createdAt, availabilityZone: s.availabilityZone, metadata: s.metadata, configDrive: s.configDrive,
-    network: s.systemMetadata.network ?? 'none',
+    network: s.systemMetadata.network ?? 'auto',
   };
 }
 

@@ -60,8 +60,9 @@ export class HostMoveTasks extends MoveBase {
       const source = await this.host(s.host).catch(fail);
       await t.step('running', payload);
       await r.migrations.update(migrationUuid, { status: M.RUNNING }, this.now());
+      const image = await this.d.images.refFor(s.imageRef);
       await this.event(q.cell, payload.actionId, 'compute_live_migration', source.host,
-        () => this.d.compute.call(source, 'live_migration', (drv) => drv.liveMigrate(this.spec(s), hostTarget(dest)))).catch(fail);
+        () => this.d.compute.call(source, 'live_migration', (drv) => drv.liveMigrate(this.spec(s, s.flavor, image), hostTarget(dest)))).catch(fail);
       return this.landLive(q.cell, s.uuid, payload);
     });
   }

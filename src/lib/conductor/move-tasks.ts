@@ -70,8 +70,10 @@ export class ColdMoveTasks extends MoveBase {
       }
       await t.step('migrating', payload);
       const source = await this.host(s.host).catch(fail);
+      // The destination may need the server's images (its disks are overlays on them).
+      const image = await this.d.images.refFor(s.imageRef);
       payload.token = await this.event(q.cell, payload.actionId, 'compute_resize_instance', source.host,
-        () => this.d.compute.call(source, 'migrate_disk_and_power_off', (drv) => drv.migrateDiskAndPowerOff(this.spec(s), hostTarget(dest))))
+        () => this.d.compute.call(source, 'migrate_disk_and_power_off', (drv) => drv.migrateDiskAndPowerOff(this.spec(s, s.flavor, image), hostTarget(dest))))
         .catch(async (e) => { await this.rollBack(q.cell, s.uuid, payload, e, 'migrating'); throw e; });
       await t.step('migrated', payload);
       await r.migrations.update(migrationUuid, { status: M.POST_MIGRATING }, this.now());

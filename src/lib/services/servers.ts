@@ -202,7 +202,7 @@ export class ServersService {
 
   private newServer(c: CreateServer, project: Project, flavor: Flavor, image: Image | null, key: KeyPair | null, metadata: Record<string, string>, uuid: string, name: string,
     st: { vmState: string; taskState: string | null; host: string | null; node: string | null; az: string | null }) {
-    const sys: Record<string, string> = { network: c.network ?? 'none' };
+    const sys: Record<string, string> = { network: c.network ?? 'auto' };
     for (const [k, v] of Object.entries(image?.properties ?? {})) sys[`image_${k}`] = String(v);
     return {
       uuid, name, description: c.description ?? null, hostname: name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'server',

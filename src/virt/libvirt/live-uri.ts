@@ -53,7 +53,9 @@ export function liveMigrationCommand(src: LibvirtHostConfig, dest: LibvirtHostCo
 /** Runs a LocalCommand with its files in a private temporary directory, removed afterwards. */
 export function runLocal(cmd: LocalCommand, timeoutMs: number): Promise<ExecResult> {
   const dir = mkdtempSync(join(tmpdir(), 'novalite-migrate-'));
-  const sub = (s: string) => s.split('@DIR@').join(dir);
+  // sshUri percent-encodes the placeholder inside its query string (`%40DIR%40`): replace that form too.
+  const enc = (s: string) => new URLSearchParams({ x: s }).toString().slice(2);
+  const sub = (s: string) => s.split('@DIR@').join(dir).split(enc('@DIR@')).join(enc(dir));
   try {
     for (const [name, f] of Object.entries(cmd.files)) writeFileSync(join(dir, name), sub(f.data), { mode: f.mode });
   } catch (e) {

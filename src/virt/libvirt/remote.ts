@@ -18,10 +18,13 @@ export class HostCommandError extends HostError {
   }
 }
 
-/** The line of stderr that says what went wrong (virsh prints `error: …`), else the last line. */
+/** The line that says what went wrong (virsh prints `error: …`), else stderr's last line, else stdout's. */
 export function firstError(r: ExecResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
-  const err = lines.filter((l) => /^error:/i.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? `exit code ${r.code}`;
+  const split = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
+  const [errLines, outLines] = [split(r.stderr), split(r.stdout)];
+  // stdout's progress lines (`Domain … defined`, probe markers) must not hide a tool's complaint on stderr.
+  const err = [...errLines, ...outLines].filter((l) => /^error:/i.test(l)).slice(-1)[0]
+    ?? errLines.slice(-1)[0] ?? outLines.slice(-1)[0] ?? `exit code ${r.code}`;
   return err.length > 400 ? `${err.slice(0, 400)}…` : err;
 }
 

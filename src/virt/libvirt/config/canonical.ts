@@ -38,6 +38,8 @@ function tidy(node: XmlNode, parent: string, keep: Set<string>): XmlNode | null 
     n = { ...n, children: n.children.filter((c) =>
       c.name !== 'resource' && !(c.name === 'currentMemory' && sameNode(c, mem)) && !(c.name === 'cpu' && isDefaultCpu(c))) };
   }
+  // With direct kernel boot libvirt still records a default boot device of its own.
+  if (n.name === 'os' && child(n, 'kernel')) n = { ...n, children: n.children.filter((c) => !(c.name === 'boot' && c.attrs.dev === 'hd')) };
   if (n.name === 'type' && parent === 'os' && n.attrs.machine) {
     const alias = MACHINE_ALIASES.find(([re]) => re.test(n.attrs.machine));
     if (alias) n = { ...n, attrs: { ...n.attrs, machine: alias[1] } };
