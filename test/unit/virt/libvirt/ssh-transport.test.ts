@@ -177,7 +177,8 @@ describeWithSshd('Ssh2Transport against a real sshd', () => {
     expect([e.code, e.exitCode]).toEqual(['SSH_COMMAND_TIMEOUT', 6]);
     expect(e.message).toContain('`sleep`');
     expect(e.message).not.toContain('29.123');
-    await new Promise((r) => setTimeout(r, 300));
+    // The remote deadline (timeout -s KILL, 1 s after ours) kills the command on the host too.
+    await new Promise((r) => setTimeout(r, 1500));
     expect(() => execFileSync('pgrep', ['-f', 'sleep 29.123'])).toThrow(); // pgrep exits 1: none left
     const e2 = await failure(t.exec('sleep 5; echo SECRET-ARG', { timeoutMs: 300, stdin: 'SECRET-STDIN-2' }));
     expect(e2.message).not.toMatch(/SECRET/);
@@ -188,7 +189,7 @@ describeWithSshd('Ssh2Transport against a real sshd', () => {
   it('writes, uploads and reads files atomically over one SFTP session', async () => {
     const t = make();
     const dir = fs.mkdtempSync(path.join(tmp, 'files-'));
-    const sftpBefore = (sshd.log().match(/subsystem request for sftp/g) ?? []).length;
+    const sftpBefore = (sshd.log().match(/subsystem 'sftp'/g) ?? []).length;
     await t.writeFile(`${dir}/a.xml`, '<domain/>');
     expect((await t.readFile(`${dir}/a.xml`))?.toString()).toBe('<domain/>');
     await t.writeFile(`${dir}/a.xml`, Buffer.from([0, 1, 2, 255]), { mode: 0o640 });
@@ -207,7 +208,7 @@ describeWithSshd('Ssh2Transport against a real sshd', () => {
     expect(e.message).toContain(`${dir}/no/such/dir/file`);
     expect(fs.readdirSync(dir).sort()).toEqual(['a.xml', 'disk.img']);
     await new Promise((r) => setTimeout(r, 100));
-    expect((sshd.log().match(/subsystem request for sftp/g) ?? []).length - sftpBefore).toBe(1);
+    expect((sshd.log().match(/subsystem 'sftp'/g) ?? []).length - sftpBefore).toBe(1);
   });
 
   it('accepts a key pinned by fingerprint alone', async () => {
@@ -362,15 +363,29 @@ describeWithSshd('Ssh2Transport when the host goes away', () => {
   it('does not retry a command the dropped connection had already sent', async () => {
     const t = new Ssh2Transport(ep);
     const counter = path.join(tmp, 'ran-count');
-    const running = t.exec(`echo ran >> ${counter}; sleep 5`);
-    await new Promise((r) => setTimeout(r, 700));
+    const failed = failure(t.exec(`echo ran >> ${counter}; sleep 5`)); // handled from the start
+    for (let i = 0; i < 100 && !fs.existsSync(counter); i++) await new Promise((r) => setTimeout(r, 50));
     await sshd.kill();
-    const e = await failure(running);
+    const e = await failed;
     expect([e.code, e.exitCode]).toEqual(['SSH_CONNECTION_LOST', 6]);
     await sshd.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(fs.readFileSync(counter, 'utf8')).toBe('ran\n');
     await t.shutdown();
+  });
+
+  it('drops a connection whose peer went silent (keepalive) and reconnects', async () => {
+    const t = new Ssh2Transport(ep, { keepaliveIntervalMs: 150, keepaliveCountMax: 2 });
+    expect((await t.exec('echo 1')).stdout).toBe('1\n');
+    const unfreeze = sshd.freezeConnections();
+    try {
+      await new Promise((r) => setTimeout(r, 800)); // > (countMax + 1) * interval
+      expect((await t.exec('echo 2', { timeoutMs: 5000 })).stdout).toBe('2\n');
+      expect(t.connectCount).toBe(2);
+    } finally {
+      unfreeze();
+      await t.shutdown();
+    }
   });
 
   it('refuses a reinstalled host (new host key) on the next connection', async () => {
