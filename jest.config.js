@@ -1,5 +1,7 @@
-// Two projects: fast unit tests (fakes only) and the rest (real SQLite files, real servers,
-// CLI processes). scripts/test.sh decides which engines are present; see test/helpers/engines.ts.
+// Three projects: fast unit tests (fakes only), the rest (real SQLite files, real servers,
+// CLI processes), and e2e against the real libvirt lab (scripts/ci/libvirt-lab.sh; suites use
+// describeLab from test/helpers/lab.ts). scripts/test.sh decides which engines are present and
+// starts the lab; see test/helpers/engines.ts.
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -13,5 +15,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/{commands,functional,db,regressions}/**/*.test.ts'],
     },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

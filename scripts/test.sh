@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): builds, checks the committed oclif manifest and the
 # import rules, starts the real PostgreSQL and MariaDB the suites need (installing them when
-# missing), runs every jest suite, prints a one-line summary, and stops what it started.
-# NOVALITE_TEST_ENGINES=sqlite skips the servers on a developer machine; never under CI=true.
+# missing) and the libvirt lab (scripts/ci/libvirt-lab.sh, root only), runs every jest suite,
+# prints a one-line summary, and stops what it started.
+# NOVALITE_TEST_ENGINES=sqlite skips the servers and NOVALITE_TEST_LIBVIRT=0 the lab on a
+# developer machine; never under CI=true.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STATE=$(mktemp -d /tmp/novalite-test.XXXXXX)
 export NOVALITE_TEST_STATE="$STATE"
 cleanup() {
+  bash scripts/ci/libvirt-lab.sh stop "$STATE" >/dev/null 2>&1 || true
   bash scripts/ci/mariadb.sh stop "$STATE" >/dev/null 2>&1 || true
   bash scripts/ci/pg.sh stop "$STATE" >/dev/null 2>&1 || true
   rm -rf "$STATE"
@@ -38,6 +41,30 @@ if [[ $engines == *mysql* ]]; then
   bash scripts/ci/mariadb.sh start "$STATE"
   # shellcheck disable=SC1091
   source "$STATE/mariadb.env"
+fi
+
+# The libvirt lab (two real libvirt hosts over SSH) for test/e2e; it needs root. Under CI it
+# always runs; NOVALITE_TEST_LIBVIRT=0 skips it on a developer machine (the e2e suites skip).
+# There is one lab per machine: a developer who keeps one up (`libvirt-lab.sh start DIR`, then
+# `source DIR/libvirt.env`) has it used as it is, and not stopped at the end.
+lab=1
+if [ "${CI:-}" != "true" ]; then
+  if [ "${NOVALITE_TEST_LIBVIRT:-1}" = 0 ]; then
+    lab=0
+    unset "${!NOVALITE_LAB_@}" # a lab sourced into this shell must not un-skip the e2e suites
+  elif [ -n "${NOVALITE_LAB_STATE:-}" ] && [ -f "$NOVALITE_LAB_STATE/libvirt.env" ]; then
+    echo "== using the running libvirt lab of $NOVALITE_LAB_STATE" >&2
+    lab=0
+  elif [ "$(id -u)" -ne 0 ]; then
+    echo "warning: not root, so no libvirt lab: the e2e suites will skip (NOVALITE_TEST_LIBVIRT=0 silences this)" >&2
+    lab=0
+  fi
+fi
+if [ "$lab" = 1 ]; then
+  echo "== start libvirt lab" >&2
+  bash scripts/ci/libvirt-lab.sh start "$STATE"
+  # shellcheck disable=SC1091
+  source "$STATE/libvirt.env"
 fi
 
 echo "== jest (engines: $engines)" >&2

@@ -3,7 +3,9 @@
  * and a second host in a network namespace. One file, run in order, because doctor looks at
  * every domain on the hosts and must not see another suite's servers.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runCli } from '../helpers/cli';
 import { describeLab, labScript, libvirtCloud, ok, onHost, onHostState, show, waitConsole, type Cloud } from './_libvirt-cloud';
 
@@ -118,10 +120,25 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect(onHost(l, 2, `test -e ${marker}`).code).not.toBe(0);
   });
 
-  it('reschedules a build to the other host when the first one does not answer', async () => {
+  it('reschedules a build to the other host when sshd dies on the first one during the spawn', async () => {
+    // A big root image makes the spawn on h1 start with a long upload, so the kill lands mid-spawn.
+    const props = JSON.parse((await ok(['image', 'show', 'lab-root'], env)).stdout).image as Record<string, string>;
+    const big = path.join(env.HOME, 'big.raw');
+    const fd = fs.openSync(big, 'w');
+    for (let i = 0; i < 24; i++) fs.writeSync(fd, randomBytes(4 << 20));
+    fs.closeSync(fd);
+    await ok(['image', 'create', 'big-root', '--file', big, '--disk-format', 'raw', '--property', `kernel_id=${props.kernel_id}`,
+      '--property', `ramdisk_id=${props.ramdisk_id}`, '--property', `os_command_line=${props.os_command_line}`], env);
+    const creating = runCli(['server', 'create', 'vm-resched', '--flavor', 'tiny', '--image', 'big-root', '--network', 'none', '--wait', '--json'], env);
+    let uploading = false;
+    for (let i = 0; i < 200 && !uploading; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      uploading = /part/.test(onHost(l, 1, 'ls /var/lib/novalite/_base').stdout);
+    }
+    expect(uploading).toBe(true);
     labScript(l, 'sshd-stop', 'host1');
     try {
-      const r = await create('vm-resched', '--network', 'none');
+      const r = await creating;
       expect([r.code, r.json.server.status, r.json.server['OS-EXT-SRV-ATTR:host']]).toEqual([0, 'ACTIVE', 'h2']);
       const h1 = JSON.parse((await ok(['host', 'show', 'h1'], env)).stdout).host;
       expect(h1.state).toBe('down');
@@ -131,7 +148,14 @@ describeLab('libvirt driver on real hosts', (l) => {
     }
     const p = await runCli(['host', 'probe', 'h1', '--json'], env);
     expect(p.json.hosts).toEqual([expect.objectContaining({ host: 'h1', up: true })]);
+    // The cut-off spawn left no server behind on h1, only its half upload, which pruning removes.
+    const resched = JSON.parse((await ok(['server', 'show', 'vm-resched'], env)).stdout).server.id as string;
+    expect(onHostState(l, 1).domains).not.toContain(`novalite-${resched}`);
+    expect(onHostState(l, 1).dirs).not.toContain(resched);
     await ok(['server', 'delete', 'vm-resched', '--wait'], env);
+    const pruned = JSON.parse((await ok(['host', 'prune-images', 'h1', '--min-age', '0'], env)).stdout).removed as string[];
+    expect(pruned.some((f) => f.includes('.part.'))).toBe(true);
+    expect(onHost(l, 1, 'ls /var/lib/novalite/_base').stdout).not.toMatch(/part/);
   });
 
   it('refuses a host whose key changed (exit 6) until it is re-pinned', async () => {
@@ -150,7 +174,8 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect(onHostState(l, 1)).toEqual({ domains: [], dirs: [] });
     expect(onHostState(l, 2)).toEqual({ domains: [], dirs: [] });
     expect((await runCli(['doctor', '--json'], env)).json.findings).toEqual([]);
-    const pruned = await runCli(['host', 'prune-images', 'h1', '--min-age', '0', '--json'], env);
+    const pruned = await runCli(['host', 'prune-images', 'h2', '--min-age', '0', '--json'], env);
     expect(pruned.json.removed.length).toBeGreaterThan(0);
+    expect(onHost(l, 2, 'ls /var/lib/novalite/_base').stdout.trim()).toBe('');
   });
 });

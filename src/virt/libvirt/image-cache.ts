@@ -48,15 +48,17 @@ export async function ensureBase(remote: Remote, paths: HostPaths, image: ImageR
 
 /**
  * Removes cached bases that no instance directory lists in its `bases` file and that were not
- * used for `minAgeSeconds`, and half-uploaded parts older than an hour. Returns what it removed.
+ * used for `minAgeSeconds`, and half-uploaded parts (an upload cut off with its connection)
+ * older than that or an hour, whichever is less. Returns what it removed.
  */
 export async function pruneBases(remote: Remote, paths: HostPaths, minAgeSeconds: number): Promise<string[]> {
   const minutes = Math.max(0, Math.ceil(minAgeSeconds / 60));
+  const partMinutes = Math.min(60, minutes);
   const script = [
     `cd ${shq(paths.base)} 2>/dev/null || exit 0`,
     'for f in *; do',
     '  [ -f "$f" ] || continue',
-    '  case "$f" in *.part.*) if [ -n "$(find "./$f" -mmin +60)" ]; then rm -f "./$f" && echo "$f"; fi; continue;; esac',
+    `  case "$f" in *.part.*) if [ -n "$(find "./$f" -mmin +${partMinutes})" ]; then rm -f "./$f" && echo "$f"; fi; continue;; esac`,
     `  if grep -qsxF "$f" ${shq(paths.instances)}/*/bases; then continue; fi`,
     `  if [ -n "$(find "./$f" -mmin +${minutes})" ]; then rm -f "./$f" && echo "$f"; fi`,
     'done',

@@ -86,6 +86,7 @@ export async function finishMigration(dest: LibvirtDriver, inst: InstanceSpec, t
   const lines = ['set -e'];
   // A resize grows the root disk; qemu-img never shrinks it (the service refuses smaller flavors).
   if (inst.flavor.rootGb > 0) lines.push(`cur=$(qemu-img info -U --output=json ${sh(f('disk'))} | sed -n 's/.*"virtual-size": *\\([0-9]*\\).*/\\1/p' | head -n 1)`,
+    '[ -n "$cur" ] || { echo "error: cannot read the size of the root disk" >&2; exit 1; }',
     `if [ "$cur" -lt ${inst.flavor.rootGb * 1024 ** 3} ]; then ${sh('qemu-img', 'resize', '-q', f('disk'), `${inst.flavor.rootGb}G`)}; fi`);
   if (l.ephemeralGb > 0) lines.push(`[ -e ${sh(f('disk.eph0'))} ] || ${sh('qemu-img', 'create', '-q', '-f', 'qcow2', f('disk.eph0'), `${l.ephemeralGb}G`)}`);
   if (l.swapMb > 0) lines.push(`[ -e ${sh(f('disk.swap'))} ] || ${sh('qemu-img', 'create', '-q', '-f', 'qcow2', f('disk.swap'), `${l.swapMb}M`)}`);

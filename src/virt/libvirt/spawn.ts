@@ -38,9 +38,12 @@ export function spawnPlan(inst: InstanceSpec, cfg: LibvirtHostConfig, paths: Hos
     { name: 'bases', data: basesOf(l).map((b) => `${baseKey(b)}\n`).join('') },
   ];
   if (l.configDrive) entries.push(...configDriveEntries('configdrive/', inst, l.nics.map((n) => ({ mac: n.mac, network: n.source })), inst.availabilityZone ?? null));
-  const lines = ['set -e', 'umask 077'];
+  // A spawn that already happened (a retried build) is done: never recreate a running server's disks.
+  const lines = ['set -e', 'umask 077', `if ${sh(...VIRSH, 'domstate', l.name)} 2>/dev/null | grep -qx running; then exit 0; fi`];
   for (const b of basesOf(l)) lines.push(`test -s ${sh(basePath(paths, b))} || exit ${MISSING_BASE}`, sh('touch', '-c', basePath(paths, b)));
-  lines.push(sh('mkdir', '-p', l.dir), sh('tar', '-x', '-C', l.dir, '-f', '-'));
+  // Files stay private (0600); directories are traversable so qemu, running as its own user where
+  // libvirt is set up so, reaches the disks libvirt hands it.
+  lines.push(sh('mkdir', '-p', l.dir), sh('chmod', '0711', paths.root, paths.instances, l.dir), sh('tar', '-x', '-C', l.dir, '-f', '-'));
   const root = inst.flavor.rootGb > 0 ? [`${inst.flavor.rootGb}G`] : [];
   if (l.image) lines.push(sh('qemu-img', 'create', '-q', '-f', 'qcow2', '-F', backingFormat(l.image), '-b', basePath(paths, l.image), f('disk'), ...root));
   else lines.push(sh('qemu-img', 'create', '-q', '-f', 'qcow2', f('disk'), `${Math.max(inst.flavor.rootGb, 1)}G`));
