@@ -61,6 +61,31 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect(onHost(l, 1, `virsh -q domstate novalite-${uuid}`).stdout.trim()).toBe('paused');
     await ok(['server', 'unpause', 'vm1', '--wait'], env);
     expect((await show(env, 'vm1')).status).toBe('ACTIVE');
+
+    // Rescue boots a fresh copy of the image with the server's disk second (vdb); unrescue restores it.
+    await ok(['server', 'rescue', 'vm1', '--wait'], env);
+    expect((await show(env, 'vm1')).status).toBe('RESCUE');
+    expect(onHost(l, 1, `virsh -q domblklist novalite-${uuid}`).stdout).toMatch(/vda\s+\S+disk\.rescue[\s\S]*vdb\s+\S+\/disk\b/);
+    await waitConsole(env, 'vm1', READY, 4);
+    await ok(['server', 'unrescue', 'vm1', '--wait'], env);
+    expect(onHost(l, 1, `ls /var/lib/novalite/instances/${uuid}`).stdout).not.toContain('disk.rescue');
+    await waitConsole(env, 'vm1', READY, 5);
+  });
+
+  it('resizes to a bigger flavor (root disk grown on the same host) and confirms', async () => {
+    await ok(['flavor', 'create', 'small', '--vcpus', '1', '--ram', '192', '--disk', '2'], env);
+    const uuid = (await show(env, 'vm1')).id;
+    await ok(['server', 'resize', 'vm1', '--flavor', 'small', '--wait'], env);
+    expect((await show(env, 'vm1')).status).toBe('VERIFY_RESIZE');
+    await ok(['server', 'resize', 'confirm', 'vm1', '--wait'], env);
+    const s = await show(env, 'vm1');
+    expect([s.status, s.flavor.original_name]).toEqual(['ACTIVE', 'small']);
+    const host = s['OS-EXT-SRV-ATTR:host'] === 'h1' ? 1 : 2;
+    const info = JSON.parse(onHost(l, host, `qemu-img info -U --output=json /var/lib/novalite/instances/${uuid}/disk`).stdout);
+    expect(info['virtual-size']).toBe(2 * 1024 ** 3);
+    expect(onHost(l, host, `virsh -q dominfo novalite-${uuid}`).stdout).toMatch(/Max memory:\s+196608 KiB/);
+    if (host === 2) await ok(['server', 'live-migrate', 'vm1', '--host', 'h1', '--wait'], env);
+    await waitConsole(env, 'vm1', READY, 6);
   });
 
   it('renders the XML the host runs (server xml --diff finds no drift) and doctor finds nothing', async () => {
@@ -94,7 +119,7 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect([s.status, s['OS-EXT-SRV-ATTR:host']]).toEqual(['ACTIVE', 'h2']);
     expect(onHostState(l, 2).domains).toContain(`novalite-${uuid}`);
     expect(onHostState(l, 1)).toEqual({ domains: [], dirs: [] });
-    await waitConsole(env, 'vm1', READY, 4);
+    await waitConsole(env, 'vm1', READY, 7);
 
     await ok(['server', 'live-migrate', 'vm1', '--host', 'h1', '--wait'], env);
     expect((await show(env, 'vm1'))['OS-EXT-SRV-ATTR:host']).toBe('h1');

@@ -226,7 +226,7 @@ export class LibvirtDriver implements ComputeDriver {
 
   async getConsoleOutput(inst: InstanceSpec): Promise<string> {
     const log = this.paths.file(inst.uuid, 'console.log');
-    const r = await this.remote.try(`${sh('tail', '-c', 262144, log)} 2>/dev/null`);
+    const r = await this.remote.try(`${sh('tail', '-c', 1048576, log)} 2>/dev/null`);
     if (r.code !== 0 && (await this.remote.domState(domainName(inst.uuid))) === 'missing') throw new InstanceNotFoundOnHost(inst.uuid, this.target.name);
     return r.stdout;
   }

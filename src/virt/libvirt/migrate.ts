@@ -126,7 +126,7 @@ export async function liveMigrate(src: LibvirtDriver, inst: InstanceSpec, destTa
   const disks = sizes.split('\n').map((s) => s.trim().split(/\s+/)).filter((x) => x.length === 2).map(([d, n]) => ({ d, n: Number(n) }));
   try {
     if (l.image) await ensureBase(dest.remote, dest.paths, l.image);
-    await copyDir(src, dir, dest, destDir, ['disk.config', 'kernel', 'ramdisk', 'libvirt.xml', 'bases']);
+    await copyDir(src, dir, dest, destDir, ['disk.config', 'kernel', 'ramdisk', 'libvirt.xml', 'bases', 'console.log']);
     const make = disks.map(({ d, n }) => (d === 'disk' && l.image
       ? sh('qemu-img', 'create', '-q', '-f', 'qcow2', '-F', backingFormat(l.image), '-b', basePath(dest.paths, l.image), `${destDir}/${d}`, n)
       : sh('qemu-img', 'create', '-q', '-f', 'qcow2', `${destDir}/${d}`, n)));

@@ -248,9 +248,9 @@ describe('LibvirtDriver queries', () => {
 
   it('getConsoleOutput reads the tail of console.log; a missing domain is not found', async () => {
     const { t, d } = driver();
-    t.on(/^tail -c 262144 /, { stdout: 'login: ' });
+    t.on(/^tail -c 1048576 /, { stdout: 'login: ' });
     expect(await d.getConsoleOutput(spec())).toBe('login: ');
-    expect(t.commands()[0]).toBe(`tail -c 262144 ${DIR}/console.log 2>/dev/null`);
+    expect(t.commands()[0]).toBe(`tail -c 1048576 ${DIR}/console.log 2>/dev/null`);
     t.on(/^tail /, { code: 1 }).on(/ domstate /, NOT_FOUND);
     await expect(d.getConsoleOutput(spec())).rejects.toBeInstanceOf(InstanceNotFoundOnHost);
   });
