@@ -13,7 +13,7 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/{commands,functional,db,regressions}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{commands,functional,db,regressions,api}/**/*.test.ts'],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -75,10 +75,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** Long-running commands (serve) print their one JSON document themselves, when ready. */
+  protected printsOwnJson = false;
+
   public async run(): Promise<unknown> {
     await this.recoverTasks();
     const result = await this.execute();
-    if (this.jsonMode) process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
+    if (this.jsonMode && !this.printsOwnJson) process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
     else this.renderHuman(result);
     const code = this.exitCodeFor(result);
     if (code !== 0) throw new Errors.ExitError(code);

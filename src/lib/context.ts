@@ -28,6 +28,7 @@ import { ServerRebuildsService } from './services/server-rebuilds';
 import { ServersService } from './services/servers';
 import { checkDriverConfig, closeDriverConnections, driverFor, probeNewHost } from '../virt/registry';
 import { SshHostsService } from './services/ssh-hosts';
+import { IdentityService } from './services/identity';
 import { HostChecksService } from './services/host-checks';
 import { DoctorService } from './services/doctor';
 import { HostMaintenanceService } from './services/host-maintenance';
@@ -66,6 +67,7 @@ export class Context {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates,
       (driver, name, driverConfig) => checkDriverConfig(driver, { name, address: null, driverConfig })));
   }
+  get identity(): IdentityService { return this.once('identity', () => new IdentityService(this.stores, this.clock)); }
   get sshHosts(): SshHostsService { return this.once('sshHosts', () => new SshHostsService(this.hosts, probeNewHost)); }
   get doctor(): DoctorService { return this.once('doctor', () => new DoctorService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }
   get serverInspect(): ServerInspectService { return this.once('serverInspect', () => new ServerInspectService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }

@@ -170,3 +170,17 @@ export class NotSupportedError extends NovaliteError {
 export function isNovaliteError(e: unknown): e is NovaliteError {
   return e instanceof NovaliteError;
 }
+
+/** The caller may not do this (policy); exit 2 on the CLI, 403 over HTTP. */
+export class ForbiddenError extends NovaliteError {
+  constructor(message: string, opts: ErrorOptions & { code?: string } = {}) {
+    super(opts.code ?? 'FORBIDDEN', 'forbidden', message, opts);
+  }
+}
+
+/** No valid credentials (missing, expired or forged token); 401 over HTTP. */
+export class UnauthorizedError extends NovaliteError {
+  constructor(message: string, opts: ErrorOptions & { code?: string } = {}) {
+    super(opts.code ?? 'UNAUTHORIZED', 'unauthorized', message, opts);
+  }
+}

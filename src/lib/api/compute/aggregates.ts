@@ -1,0 +1,4 @@
+/** os-aggregates and their actions. */
+import type { RouteModule } from '../types';
+
+export const aggregateRoutes: RouteModule = () => [];

@@ -1,0 +1,4 @@
+/** Flavors, os-extra_specs, os-flavor-access. */
+import type { RouteModule } from '../types';
+
+export const flavorRoutes: RouteModule = () => [];

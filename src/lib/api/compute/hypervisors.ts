@@ -1,0 +1,4 @@
+/** os-hypervisors (+ detail, statistics, uptime). */
+import type { RouteModule } from '../types';
+
+export const hypervisorRoutes: RouteModule = () => [];

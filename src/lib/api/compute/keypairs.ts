@@ -1,0 +1,4 @@
+/** os-keypairs. */
+import type { RouteModule } from '../types';
+
+export const keypairRoutes: RouteModule = () => [];

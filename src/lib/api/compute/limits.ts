@@ -1,0 +1,4 @@
+/** limits. */
+import type { RouteModule } from '../types';
+
+export const limitRoutes: RouteModule = () => [];

@@ -1,0 +1,4 @@
+/** os-migrations. */
+import type { RouteModule } from '../types';
+
+export const migrationRoutes: RouteModule = () => [];

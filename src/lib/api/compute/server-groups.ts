@@ -1,0 +1,4 @@
+/** os-server-groups. */
+import type { RouteModule } from '../types';
+
+export const serverGroupRoutes: RouteModule = () => [];

