@@ -57,6 +57,7 @@ export async function startServer(ctx: Context, o: ServeOptions, opts: { periodi
       }, s * 1000).unref());
     };
     every(o.heartbeatSeconds ?? 10, () => ctx.hostChecks.heartbeat());
+    every(60, () => ctx.doctor.syncPowerStates());
     every(10, () => ctx.recoverTasks());
   }
   return {

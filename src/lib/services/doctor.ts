@@ -34,10 +34,21 @@ export class DoctorService {
   async run(opts: { fix?: boolean; host?: string; xml?: boolean } = {}): Promise<{ findings: Finding[]; hostsChecked: number }> {
     const hosts = opts.host ? [await this.hosts.show(opts.host)] : await this.hosts.list();
     const findings: Finding[] = [];
-    const perHost = await mapLimit(hosts, 8, (h) => this.checkHost(h, !!opts.fix, opts.xml !== false));
+    const perHost = await mapLimit(hosts, 8, (h) => this.checkHost(h, opts.fix ? 'all' : 'none', opts.xml !== false));
     for (const f of perHost) findings.push(...f);
     findings.push(...(await this.leaks(!!opts.fix, opts.host)));
     return { findings, hostsChecked: hosts.length };
+  }
+
+  /**
+   * The periodic power-state sync (serve runs it): what each host reports becomes the recorded
+   * power state (an ACTIVE server found shut off becomes STOPPED, as Nova's sync does); nothing
+   * else is repaired, and unreachable hosts are skipped.
+   */
+  async syncPowerStates(): Promise<Finding[]> {
+    const hosts = (await this.hosts.list()).filter((h) => h.up);
+    const perHost = await mapLimit(hosts, 8, (h) => this.checkHost(h, 'power', false));
+    return perHost.flat().filter((f) => f.kind === 'power_state');
   }
 
   private async serversOn(h: ComputeHost): Promise<Server[]> {
@@ -45,7 +56,8 @@ export class DoctorService {
     return cell ? (await this.stores.cell(cell)).instances.list({ host: h.host }) : [];
   }
 
-  private async checkHost(h: ComputeHost, fix: boolean, xml: boolean): Promise<Finding[]> {
+  private async checkHost(h: ComputeHost, fixWhat: 'all' | 'power' | 'none', xml: boolean): Promise<Finding[]> {
+    const fix = fixWhat === 'all';
     const out: Finding[] = [];
     let domains: Map<string, number>;
     try {
@@ -64,8 +76,9 @@ export class DoctorService {
     for (const [uuid] of domains) {
       if (known.has(uuid)) continue;
       // Mid-move servers are recorded on the other host; their domain here is expected for now.
+      // So is the source copy of a resize or cold migration awaiting confirmation: revert needs it.
       const elsewhere = await this.findServer(uuid);
-      if (elsewhere && elsewhere.taskState) continue;
+      if (elsewhere && (elsewhere.taskState || elsewhere.vmState === VmState.RESIZED)) continue;
       const f: Finding = { kind: 'orphan_domain', host: h.host, server: uuid, detail: elsewhere ? `server is recorded on ${elsewhere.host ?? 'no host'}` : 'no live server has this UUID', fixed: false };
       if (fix) {
         await this.compute.call(h, 'destroy', (d) => d.destroy(stub(uuid), { destroyDisks: true }));
@@ -88,7 +101,7 @@ export class DoctorService {
       }
       if (state >= 0 && state !== s.powerState) {
         const f: Finding = { kind: 'power_state', host: h.host, server: s.uuid, detail: `recorded power state ${s.powerState}, host says ${state}`, fixed: false };
-        if (fix) {
+        if (fixWhat !== 'none') {
           const patch: Parameters<typeof repos.instances.update>[1] = { powerState: state as PowerState };
           if (s.vmState === VmState.ACTIVE && state === PowerState.SHUTDOWN) patch.vmState = VmState.STOPPED;
           await repos.instances.update(s.uuid, patch, this.now(), [null]);
