@@ -44,7 +44,11 @@ export class HostChecksService {
 
   /** Contacts each agentless host (one virsh call) and records up or down; fake hosts are skipped. */
   async heartbeat(names?: string[], opts: { concurrency?: number } = {}): Promise<HeartbeatResult[]> {
-    const all = names?.length ? await Promise.all(names.map((n) => this.host(n))) : await this.hosts.list();
+    // One lookup at a time: with Promise.all an unknown name rejects while the other lookups are
+    // still running, and the caller then closes the database under them.
+    const all: ComputeHost[] = [];
+    if (names?.length) for (const n of names) all.push(await this.host(n));
+    else all.push(...(await this.hosts.list()));
     const targets = all.filter((h) => h.driver !== 'fake');
     return mapLimit(targets, opts.concurrency ?? 16, async (h) => {
       const t0 = Date.now();

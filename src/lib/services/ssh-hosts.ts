@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InvalidInputError, NotFoundError, NotSupportedError } from '../errors';
 import type { HostProbeRequest, HostProbeResult } from '../../virt/driver';
 import type { HostInfo, HostsService } from './hosts';
-import { checkHostName, checkInt } from './validate';
+import { checkHostName, checkInt, checkRatio } from './validate';
 
 export type HostProber = (driver: string, req: HostProbeRequest) => Promise<HostProbeResult>;
 
@@ -58,6 +58,14 @@ export class SshHostsService {
     if (a.network && a.bridge) throw new InvalidInputError('Give --network or --bridge, not both.');
     if (a.cpuMode !== undefined && !CPU_MODES.includes(a.cpuMode)) throw new InvalidInputError(`--cpu-mode must be one of ${CPU_MODES.join(', ')}.`);
     const migrationAddress = a.migrationAddress ? checkAddress('--migration-address', a.migrationAddress) : address;
+    // Everything the admin typed is checked before the probe: a typo must not cost an SSH connection.
+    const vcpus = a.vcpus !== undefined ? checkInt('--vcpus', a.vcpus, 1, 1_000_000) : undefined;
+    const memoryMb = a.memoryMb !== undefined ? checkInt('--memory-mb', a.memoryMb, 1, 1_000_000_000) : undefined;
+    const diskGb = a.diskGb !== undefined ? checkInt('--disk-gb', a.diskGb, 0, 1_000_000_000) : undefined;
+    checkRatio('--cpu-allocation-ratio', a.cpuAllocationRatio);
+    checkRatio('--ram-allocation-ratio', a.ramAllocationRatio);
+    checkRatio('--disk-allocation-ratio', a.diskAllocationRatio);
+    const shutdownTimeoutSeconds = a.shutdownTimeoutSeconds !== undefined ? checkInt('--shutdown-timeout', a.shutdownTimeoutSeconds, 0, 86_400) : 60;
     const keyPath = checkKey(a.keyPath);
     await this.hosts.checkFree(name, a.cell);
     const p = await this.probe('libvirt', { name, address, port, user, keyPath, fingerprint: a.fingerprint, acceptNewHostKey: !!a.acceptNewHostKey, root });
@@ -69,13 +77,11 @@ export class SshHostsService {
       ssh: { host: address, port, user, keyPath, hostKey: p.hostKey },
       root, virtType: p.virtType, arch: p.arch, machineType: a.machineType ?? null, cpuMode: a.cpuMode ?? 'host-model',
       network, bridge: a.bridge ?? null, migrationAddress, isoTool: p.isoTool,
-      shutdownTimeoutSeconds: a.shutdownTimeoutSeconds ?? 60,
+      shutdownTimeoutSeconds,
     };
     const host = await this.hosts.register({
       name, driver: 'libvirt', az: a.az, cell: a.cell,
-      vcpus: a.vcpus !== undefined ? checkInt('--vcpus', a.vcpus, 1, 1_000_000) : p.resources.vcpus,
-      memoryMb: a.memoryMb !== undefined ? checkInt('--memory-mb', a.memoryMb, 1, 1_000_000_000) : p.resources.memoryMb,
-      diskGb: a.diskGb !== undefined ? checkInt('--disk-gb', a.diskGb, 0, 1_000_000_000) : p.resources.localGb,
+      vcpus: vcpus ?? p.resources.vcpus, memoryMb: memoryMb ?? p.resources.memoryMb, diskGb: diskGb ?? p.resources.localGb,
       cpuAllocationRatio: a.cpuAllocationRatio, ramAllocationRatio: a.ramAllocationRatio, diskAllocationRatio: a.diskAllocationRatio,
       hostIp: /^[0-9.]+$|:/.test(address) ? address : undefined,
       hypervisorType: p.resources.hypervisorType, hypervisorVersion: p.resources.hypervisorVersion, cpuInfo: p.resources.cpuInfo,
