@@ -98,6 +98,17 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect(d.code).toBe(0);
   });
 
+  it('notices a domain stopped behind its back (power state) and records it with doctor --fix', async () => {
+    const uuid = (await show(env, 'vm1')).id;
+    expect(onHost(l, 1, `virsh -q destroy novalite-${uuid}`).code).toBe(0);
+    const d = await runCli(['doctor', '--no-xml', '--json'], env);
+    expect([d.code, d.json.findings.map((f: { kind: string; server: string }) => [f.kind, f.server])]).toEqual([1, [['power_state', uuid]]]);
+    await ok(['doctor', '--fix', '--no-xml'], env);
+    expect((await show(env, 'vm1')).status).toBe('SHUTOFF');
+    await ok(['server', 'start', 'vm1', '--wait'], env);
+    await waitConsole(env, 'vm1', READY, 7);
+  });
+
   it('shows the address the guest got from the libvirt network', async () => {
     const until = Date.now() + 60_000;
     let s = await show(env, 'vm1');
@@ -119,7 +130,7 @@ describeLab('libvirt driver on real hosts', (l) => {
     expect([s.status, s['OS-EXT-SRV-ATTR:host']]).toEqual(['ACTIVE', 'h2']);
     expect(onHostState(l, 2).domains).toContain(`novalite-${uuid}`);
     expect(onHostState(l, 1)).toEqual({ domains: [], dirs: [] });
-    await waitConsole(env, 'vm1', READY, 7);
+    await waitConsole(env, 'vm1', READY, 8);
 
     await ok(['server', 'live-migrate', 'vm1', '--host', 'h1', '--wait'], env);
     expect((await show(env, 'vm1'))['OS-EXT-SRV-ATTR:host']).toBe('h1');
