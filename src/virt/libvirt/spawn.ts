@@ -39,7 +39,8 @@ export function spawnPlan(inst: InstanceSpec, cfg: LibvirtHostConfig, paths: Hos
   ];
   if (l.configDrive) entries.push(...configDriveEntries('configdrive/', inst, l.nics.map((n) => ({ mac: n.mac, network: n.source })), inst.availabilityZone ?? null));
   // A spawn that already happened (a retried build) is done: never recreate a running server's disks.
-  const lines = ['set -e', 'umask 077', `if ${sh(...VIRSH, 'domstate', l.name)} 2>/dev/null | grep -qx running; then exit 0; fi`];
+  // Only when the disk exists already (a retried build) is libvirt asked, so a first spawn pays nothing.
+  const lines = ['set -e', 'umask 077', `if [ -e ${sh(paths.file(inst.uuid, 'disk'))} ] && ${sh(...VIRSH, 'domstate', l.name)} 2>/dev/null | grep -qx running; then exit 0; fi`];
   for (const b of basesOf(l)) lines.push(`test -s ${sh(basePath(paths, b))} || exit ${MISSING_BASE}`, sh('touch', '-c', basePath(paths, b)));
   // Files stay private (0600); directories are traversable so qemu, running as its own user where
   // libvirt is set up so, reaches the disks libvirt hands it.

@@ -78,7 +78,7 @@ describe('spawnPlan script', () => {
     const lines = plan(inst).script.split('\n');
     const base = (k: string) => `/var/lib/novalite/_base/${k}`;
     expect(lines.slice(0, 9)).toEqual([
-      'set -e', 'umask 077', `if virsh -q -c qemu:///system domstate novalite-${UUID} 2>/dev/null | grep -qx running; then exit 0; fi`,
+      'set -e', 'umask 077', `if [ -e /var/lib/novalite/instances/${UUID}/disk ] && virsh -q -c qemu:///system domstate novalite-${UUID} 2>/dev/null | grep -qx running; then exit 0; fi`,
       `test -s ${base(SUM)} || exit ${MISSING_BASE}`, `touch -c ${base(SUM)}`,
       `test -s ${base('b'.repeat(32))} || exit 42`, `touch -c ${base('b'.repeat(32))}`,
       `test -s ${base('id-r')} || exit 42`, `touch -c ${base('id-r')}`,
@@ -127,16 +127,16 @@ describe('spawnPlan stdin tar', () => {
 
 describe('spawnPlan run by /bin/sh with stub tools', () => {
   const STUB = {
-    virsh: 'echo "virsh $*" >> "$STUBLOG"',
+    virsh: 'echo "virsh $*" >> "$STUBLOG"\ncase "$*" in *domstate*) [ -n "$RUNNING" ] && echo running;; esac; true',
     'qemu-img': 'echo "qemu-img $*" >> "$STUBLOG"\nfor a; do case "$a" in "$ROOT"/instances/*) : > "$a";; esac; done',
     genisoimage: 'echo "genisoimage" >> "$STUBLOG"\nprev=; for a; do [ "$prev" = -o ] && out=$a; prev=$a; done\n(cd "$a" && find . -type f | sort) > "$out"',
   };
-  function run(p: { script: string; stdin: Buffer }, root: string) {
+  function run(p: { script: string; stdin: Buffer }, root: string, extraEnv: Record<string, string> = {}) {
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin, { recursive: true });
     for (const [n, body] of Object.entries(STUB)) fs.writeFileSync(path.join(bin, n), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     const log = path.join(tmp, 'log');
-    const r = spawnSync('/bin/sh', ['-c', p.script], { input: p.stdin, env: { PATH: `${bin}:${process.env.PATH}`, STUBLOG: log, ROOT: root } });
+    const r = spawnSync('/bin/sh', ['-c', p.script], { input: p.stdin, env: { PATH: `${bin}:${process.env.PATH}`, STUBLOG: log, ROOT: root, ...extraEnv } });
     return { status: r.status, stderr: r.stderr.toString(), log: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [] };
   }
 
@@ -144,7 +144,7 @@ describe('spawnPlan run by /bin/sh with stub tools', () => {
     const root = path.join(tmp, 'root');
     const r = run(plan(spec({ configDrive: true }), { root }), root);
     expect(r.status).toBe(MISSING_BASE);
-    expect(r.log).toEqual([`virsh -q -c qemu:///system domstate novalite-${UUID}`]);
+    expect(r.log).toEqual([]);
     expect(fs.existsSync(path.join(root, 'instances'))).toBe(false);
   });
 
@@ -161,11 +161,23 @@ describe('spawnPlan run by /bin/sh with stub tools', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['bases', 'console.log', 'disk', 'disk.config', 'libvirt.xml']);
     expect(fs.readFileSync(path.join(dir, 'disk.config'), 'utf8')).toContain('./openstack/latest/meta_data.json');
     expect(r.log).toEqual([
-      `virsh -q -c qemu:///system domstate novalite-${UUID}`,
       `qemu-img create -q -f qcow2 -F qcow2 -b ${root}/_base/${SUM} ${dir}/disk 1G`,
       'genisoimage',
       `virsh -q -c qemu:///system define ${dir}/libvirt.xml`,
       `virsh -q -c qemu:///system start novalite-${UUID}`,
     ]);
+  });
+
+  it('a retried spawn of a server whose domain already runs touches nothing (its disk is never recreated)', () => {
+    const root = path.join(tmp, 'root');
+    fs.mkdirSync(path.join(root, '_base'), { recursive: true });
+    fs.writeFileSync(path.join(root, '_base', SUM), 'base');
+    const dir = path.join(root, 'instances', UUID);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'disk'), 'the running guest\'s data');
+    const r = run(plan(spec({}), { root }), root, { RUNNING: '1' });
+    expect(r.status).toBe(0);
+    expect(r.log).toEqual([`virsh -q -c qemu:///system domstate novalite-${UUID}`]);
+    expect(fs.readFileSync(path.join(dir, 'disk'), 'utf8')).toBe('the running guest\'s data');
   });
 });
