@@ -86,6 +86,9 @@ export const CONFIG_SCHEMA: Record<string, SectionSpec> = {
   conductor: {
     task_lease_seconds: { type: 'int', default: 60, min: 1, help: 'Lease of a durable task; a task whose lease expires is recovered.' },
   },
+  identity: {
+    token_expiration: { type: 'int', default: 3600, min: 1, max: 31536000, secret: false, help: 'Seconds a token from /identity/v3/auth/tokens stays valid (Keystone\'s option of the same name).' },
+  },
 };
 
 export function isSecretKey(section: string, key: string): boolean {

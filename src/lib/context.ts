@@ -33,6 +33,7 @@ import { HostChecksService } from './services/host-checks';
 import { DoctorService } from './services/doctor';
 import { HostMaintenanceService } from './services/host-maintenance';
 import { ServerInspectService } from './services/server-inspect';
+import { ServerAttributesService } from './services/server-attributes';
 import { ServerGroupsService } from './services/server-groups';
 import { DbAdminService } from './services/db-admin';
 import { StatusService } from './services/status';
@@ -67,7 +68,7 @@ export class Context {
     return this.once('hosts', () => new HostsService(this.stores, this.config, this.clock, this.cells, this.aggregates,
       (driver, name, driverConfig) => checkDriverConfig(driver, { name, address: null, driverConfig })));
   }
-  get identity(): IdentityService { return this.once('identity', () => new IdentityService(this.stores, this.clock)); }
+  get identity(): IdentityService { return this.once('identity', () => new IdentityService(this.stores, this.clock, { config: this.config, projects: this.projects })); }
   get sshHosts(): SshHostsService { return this.once('sshHosts', () => new SshHostsService(this.hosts, probeNewHost)); }
   get doctor(): DoctorService { return this.once('doctor', () => new DoctorService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }
   get serverInspect(): ServerInspectService { return this.once('serverInspect', () => new ServerInspectService(this.stores, this.clock, this.cells, this.hosts, this.compute, this.images)); }
@@ -147,6 +148,9 @@ export class Context {
       softDelete: (s, userId) => this.serverRebuilds.softDelete(s, userId),
     }));
   }
+
+  /** Server tags and metadata. */
+  get serverAttributes(): ServerAttributesService { return this.once('serverAttributes', () => new ServerAttributesService(this.stores, this.clock, this.servers, this.quotas)); }
 
   get serverActions(): ServerActionsService {
     return this.once('serverActions', () => new ServerActionsService({

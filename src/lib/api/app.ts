@@ -13,6 +13,7 @@ import { COMPUTE_ROUTES, IDENTITY_ROUTES, IMAGE_ROUTES } from './routes';
 import { faultOf } from './faults';
 import { MIN, requestedVersion, versionHeaders } from './microversion';
 import { computeVersions } from './versions-doc';
+import { openapiDocument } from './compute/openapi';
 import { Policy } from './policy';
 import { DEFAULT_RULES } from './policy-rules';
 import type { ApiDeps, RouteDef, RouteModule } from './types';
@@ -47,8 +48,8 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; r
   for (const m of [...COMPUTE_ROUTES, ...IDENTITY_ROUTES, ...IMAGE_ROUTES]) Object.assign(defaults, m.rules ?? {});
   const policy = new Policy(defaults, o.policyOverrides ?? {});
   const auth = authenticator(o.ctx, o.auth);
-  const deps: ApiDeps = { ctx: o.ctx, baseUrl, policy };
   const routes: RegisteredRoute[] = [];
+  const deps: ApiDeps = { ctx: o.ctx, baseUrl, policy, routes };
 
   app.decorateRequest('mv', null as never);
   app.decorateRequest('caller', null as never);
@@ -59,10 +60,15 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; r
     reply.header('x-openstack-request-id', req.requestId).header('x-compute-request-id', req.requestId);
   });
   // A JSON body that is not an object where one is expected is the schema's to refuse; a body that is not JSON is a 400.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  const parseJson = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     if (body === '' || body === undefined) { done(null, undefined); return; }
     try { done(null, JSON.parse(body as string)); } catch { done(new InvalidInputError('The request body is not valid JSON.', { code: 'MALFORMED_JSON' }), undefined); }
-  });
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  // Glance's JSON Patch media types (PATCH /image/v2/images/{id}) are JSON too.
+  app.addContentTypeParser(/^application\/openstack-images-v2\.\d+-json-patch$/, { parseAs: 'string' }, parseJson);
+  // Image data (PUT /image/v2/images/{id}/file) reaches its handler as the request stream itself: unparsed, not bounded by bodyLimit.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => { done(null, payload); });
 
   const mount = (service: RegisteredRoute['service'], mods: RouteModule[]) => {
     for (const mod of mods) {
@@ -103,6 +109,8 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; r
   mount('image', IMAGE_ROUTES);
   // Tempest and version discovery ask the compute service's root; `/` is the compute versions list.
   app.get('/', async (req) => computeVersions(baseUrl(req)));
+  // The OpenAPI document also at the root, where tools look for it first.
+  app.get('/openapi.json', async (req) => openapiDocument(routes, baseUrl(req)));
 
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send({ itemNotFound: { code: 404, message: 'The resource could not be found.' } });

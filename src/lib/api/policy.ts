@@ -23,8 +23,9 @@ type Tok = { kind: 'word'; v: string } | { kind: 'op'; v: '(' | ')' | 'and' | 'o
 
 function tokenize(s: string): Tok[] {
   const out: Tok[] = [];
-  for (const raw of s.replace(/\(/g, ' ( ').replace(/\)/g, ' ) ').split(/\s+/).filter(Boolean)) {
-    out.push(['(', ')', 'and', 'or', 'not'].includes(raw) ? { kind: 'op', v: raw as 'and' } : { kind: 'word', v: raw });
+  // `%(project_id)s` placeholders keep their parentheses: only the others group.
+  for (const raw of s.replace(/%\((\w+)\)s/g, '%<$1>s').replace(/\(/g, ' ( ').replace(/\)/g, ' ) ').split(/\s+/).filter(Boolean)) {
+    out.push(['(', ')', 'and', 'or', 'not'].includes(raw) ? { kind: 'op', v: raw as 'and' } : { kind: 'word', v: raw.replace(/%<(\w+)>s/g, '%($1)s') });
   }
   return out;
 }

@@ -70,3 +70,7 @@ export async function startServer(ctx: Context, o: ServeOptions, opts: { periodi
 }
 
 export { cluster };
+
+/** For `novalite policy check` and `serve --policy-file` (commands reach lib/api only through this module). */
+export { readPolicyFile } from './policy-file';
+export { effectivePolicy, type PolicyRuleReport } from './policy-check';

@@ -51,6 +51,8 @@ export interface ApiDeps {
   /** The externally visible base URL (`http://127.0.0.1:8774`), for links and the catalog. */
   baseUrl: (req: FastifyRequest) => string;
   policy: { enforce(rule: string, caller: Caller, target?: { projectId?: string | null; userId?: string | null }): void };
+  /** Every route of the server with its service and full path (filled while mounting), for the OpenAPI document. */
+  routes?: ReadonlyArray<RouteDef & { service: 'compute' | 'identity' | 'image'; path: string }>;
 }
 
 /** A resource family's routes, and the default policy rules it checks (name → expression). */

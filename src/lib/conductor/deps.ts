@@ -18,7 +18,7 @@ export interface Placer {
   placeAndClaim(input: {
     flavor: Flavor; image?: { id: string; properties: Record<string, string | string[]> } | null; availabilityZone?: string | null;
     hints?: Record<string, string | string[]>; group?: ServerGroup | null; projectId: string; userId: string;
-    retryHosts?: string[]; cellUuid?: string;
+    retryHosts?: string[]; cellUuid?: string; host?: string;
   }, consumerUuids: string[]): Promise<PlacementResult[]>;
   release(p: { consumerUuid: string; cellUuid: string }): Promise<number>;
 }

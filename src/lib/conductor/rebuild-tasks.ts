@@ -37,7 +37,7 @@ export interface RebuildDeps {
   tasks: Pick<ServerTasks, 'fault'>;
 }
 
-export interface UnshelveRequest { availabilityZone: string | null; group: ServerGroup | null }
+export interface UnshelveRequest { availabilityZone: string | null; group: ServerGroup | null; host?: string }
 
 type Payload = { actionId?: number; origVmState?: string; offload?: boolean; rescueImage?: string | null };
 
@@ -277,7 +277,7 @@ export class RebuildTasks {
     try {
       p = (await this.event(t.cell, actionId, 'schedule_instances', null, () => this.d.placer.placeAndClaim({
         flavor: flavorOf(s), image: image ? { id: image.id, properties: image.properties } : null, availabilityZone: req.availabilityZone,
-        group: req.group, projectId: s.projectId, userId: s.userId ?? '', cellUuid: t.cell.uuid,
+        group: req.group, projectId: s.projectId, userId: s.userId ?? '', cellUuid: t.cell.uuid, host: req.host,
       }, [s.uuid])))[0];
     } catch (e) {
       return this.abort(t.cell, s, e, actionId);

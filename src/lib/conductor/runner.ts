@@ -4,6 +4,7 @@
  * its lease expires, and whichever novalite process looks next takes the task over and lets the
  * task's own recover() bring the server to a definite state.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { Clock, isoTime } from '../clock';
@@ -20,6 +21,12 @@ export interface TaskHandle {
 }
 
 export type Recover = (t: TaskHandle) => Promise<unknown>;
+
+/**
+ * Who wants to hear that a task of theirs has started: the REST API answers 202 as soon as a
+ * request has become a durable task (a row with a lease) and lets the task run on.
+ */
+export const taskStarts = new AsyncLocalStorage<(task: TaskRow) => void>();
 
 export class TaskRunner {
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -41,6 +48,7 @@ export class TaskRunner {
   async run<T>(cell: CellMapping, spec: { kind: string; instanceUuid: string | null; payload: object }, fn: (t: TaskHandle) => Promise<T>): Promise<T> {
     const repo = (await this.stores.cell(cell)).tasks;
     const task = await repo.create({ uuid: randomUUID(), ...spec, owner: this.owner, leaseUntil: this.leaseUntil() }, this.now());
+    taskStarts.getStore()?.(task);
     return this.supervise(task, cell, fn);
   }
 

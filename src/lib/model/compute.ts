@@ -54,6 +54,9 @@ export interface ComputeHost {
   nodeId: number;
   nodeUuid: string;
   serviceId: number | null;
+  /** The nova-compute service row's uuid and last update (the REST os-services view). */
+  serviceUuid?: string | null;
+  serviceUpdatedAt?: string | null;
   host: string;
   nodename: string;
   cellUuid: string;

@@ -24,6 +24,8 @@ export interface Image {
 }
 
 export interface KeyPair {
+  /** The row id (Nova shows it in os-keypairs show). */
+  id?: number;
   name: string;
   userId: string;
   projectId: string | null;

@@ -51,13 +51,14 @@ export class FlavorsService {
     }, isoTime(this.clock.now()));
   }
 
-  async set(ref: string, patch: { properties?: Record<string, string>; description?: string; project?: string }): Promise<Flavor> {
+  /** `allowPublic` records access to a public flavor too (the REST API before microversion 2.7 allowed it). */
+  async set(ref: string, patch: { properties?: Record<string, string>; description?: string | null; project?: string; allowPublic?: boolean }): Promise<Flavor> {
     const f = await this.get(ref);
     const repo = (await this.stores.api()).flavors;
     if (patch.properties && Object.keys(patch.properties).length) await repo.setSpecs(f.id, patch.properties);
     if (patch.description !== undefined) await repo.update(f.id, { description: patch.description }, isoTime(this.clock.now()));
     if (patch.project) {
-      if (f.isPublic) throw new ConflictError('Cannot set access on a public flavor.', { hint: 'Create it with --private.' });
+      if (f.isPublic && !patch.allowPublic) throw new ConflictError('Cannot set access on a public flavor.', { hint: 'Create it with --private.' });
       if (f.projects.includes(patch.project)) {
         throw new ConflictError(`Project ${patch.project} already has access to flavor ${f.name}.`, { code: 'FLAVOR_ACCESS_EXISTS' });
       }

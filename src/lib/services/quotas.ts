@@ -33,12 +33,23 @@ export class QuotasService {
     return { limits, in_use: Object.fromEntries(QUOTA_RESOURCES.map((r) => [r, inUse[r] ?? 0])) };
   }
 
-  async set(scope: { projectId?: string; userId?: string; className?: string }, limits: Record<string, number>): Promise<void> {
+  /** A quota class's limits: the built-in defaults overridden by the class's own rows (Nova's get_class_quotas). */
+  async classLimits(className: string): Promise<Record<string, number>> {
+    return { ...QUOTA_DEFAULTS, ...(await (await this.stores.api()).quotas.classLimits(className)) };
+  }
+
+  /** `allowed`: the resources that may be set (the REST API also stores Nova's legacy, unenforced ones). */
+  async set(scope: { projectId?: string; userId?: string; className?: string }, limits: Record<string, number>, allowed: string[] = QUOTA_RESOURCES): Promise<void> {
     for (const [k, v] of Object.entries(limits)) {
-      if (!QUOTA_RESOURCES.includes(k)) throw new InvalidInputError(`Unknown quota ${JSON.stringify(k)}.`, { hint: `Known: ${QUOTA_RESOURCES.join(', ')}.` });
+      if (!allowed.includes(k)) throw new InvalidInputError(`Unknown quota ${JSON.stringify(k)}.`, { hint: `Known: ${allowed.join(', ')}.` });
       if (!Number.isInteger(v) || v < -1 || v > 2 ** 31) throw new InvalidInputError(`Quota ${k} must be an integer ≥ -1 (-1: unlimited), got ${v}.`);
     }
     await (await this.stores.api()).quotas.setLimits(scope, limits);
+  }
+
+  /** Forgets a project's limits (with its users' ones) or one user's: they fall back to the defaults. Usage is kept. */
+  async reset(scope: { projectId: string; userId?: string }): Promise<void> {
+    await (await this.stores.api()).quotas.deleteLimits(scope);
   }
 
   /** Consumes or (negative deltas) frees quota; QuotaExceededError (exit 5, 403) names what is over. */

@@ -79,11 +79,12 @@ export class ServerActionsService {
     return this.d.tasks.power(cell, { ...s, taskState: a.task }, { action, taskState: a.task, call: a.call, vmState: a.vm, powerState: a.power }, actionId);
   }
 
-  async lock(ref: string, projectId: string | undefined, userId: string, reason?: string): Promise<Server> {
+  /** `lockedBy` is Nova's: 'owner' when the server's own project locked it, else 'admin' (unlocking that needs an admin). */
+  async lock(ref: string, projectId: string | undefined, userId: string, reason?: string, lockedBy: 'owner' | 'admin' = 'admin'): Promise<Server> {
     const s = await this.d.servers.get(ref, projectId);
     const r = await this.d.stores.cell(await this.d.servers.cellOf(s));
     if (reason !== undefined && reason.length > 255) throw new InvalidInputError('A lock reason must be at most 255 characters.');
-    await r.instances.update(s.uuid, { locked: true, lockedBy: 'admin' }, this.now());
+    await r.instances.update(s.uuid, { locked: true, lockedBy }, this.now());
     await r.instances.setMetadata(s.uuid, { locked_reason: reason ?? null }, this.now(), true);
     const id = await r.actions.start({ instanceUuid: s.uuid, action: 'lock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
     await r.actions.finish(id, this.now());
@@ -98,6 +99,20 @@ export class ServerActionsService {
     const id = await r.actions.start({ instanceUuid: s.uuid, action: 'unlock', requestId: `req-${randomUUID()}`, userId, projectId: s.projectId }, this.now());
     await r.actions.finish(id, this.now());
     return (await r.instances.get(s.uuid))!;
+  }
+
+  /**
+   * Records a finished instance action (with one finished event when `event` is given) without
+   * changing the server: what the REST API notes for external events and migration requests.
+   * Returns the action's request id.
+   */
+  async recordAction(s: Server, action: string, userId: string | null, opts: { event?: string; projectId?: string | null; requestId?: string } = {}): Promise<string> {
+    const r = await this.d.stores.cell(await this.d.servers.cellOf(s));
+    const requestId = opts.requestId ?? `req-${randomUUID()}`;
+    const id = await r.actions.start({ instanceUuid: s.uuid, action, requestId, userId, projectId: opts.projectId ?? s.projectId }, this.now());
+    if (opts.event) await r.actions.finishEvent(id, opts.event, 'Success', this.now(), undefined);
+    await r.actions.finish(id, this.now());
+    return requestId;
   }
 
   async consoleLog(ref: string, projectId: string | undefined, lines?: number): Promise<string> {

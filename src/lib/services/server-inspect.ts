@@ -8,6 +8,7 @@ import { instanceSpec, type Compute } from '../compute/compute';
 import type { Stores } from '../db/stores';
 import { InvalidInputError, NotSupportedError } from '../errors';
 import type { ComputeHost } from '../model/compute';
+import type { InstanceInfo } from '../../virt/driver';
 import type { Server } from '../model/servers';
 import { VmState } from '../model/states';
 import type { CellsService } from './cells';
@@ -34,6 +35,13 @@ export class ServerInspectService {
       return d.inspection.domainXml(spec);
     });
     return { ...r, host: h.host };
+  }
+
+  /** What the server's host says about it now (Nova's server diagnostics): power state, memory, vCPUs, CPU time. */
+  async info(s: Server): Promise<{ driver: string; hypervisorType: string; info: InstanceInfo }> {
+    const h = await this.hostOf(s);
+    const info = await this.compute.call(h, 'get_info', (d) => d.getInfo(instanceSpec(s, null)));
+    return { driver: h.driver, hypervisorType: h.hypervisorType, info };
   }
 
   /** Asks the host for the server's addresses and records them; returns the server with them. */

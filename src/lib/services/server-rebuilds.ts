@@ -133,9 +133,15 @@ export class ServerRebuildsService {
    * `availabilityZone` when given (only for an offloaded server, as Nova's 2.77), else into the
    * zone it was in unless that is the default zone, and within its server group's policy.
    */
-  async unshelve(ref: string, projectId: string | undefined, userId: string, opts: { availabilityZone?: string } = {}): Promise<Server> {
+  async unshelve(ref: string, projectId: string | undefined, userId: string, opts: { availabilityZone?: string; host?: string } = {}): Promise<Server> {
     const { s, cell } = await this.take(ref, projectId, 'unshelve', false);
     const offloaded = s.vmState === VmState.SHELVED_OFFLOADED;
+    if (opts.host !== undefined && !offloaded) {
+      throw new InvalidStateError(`A host can only be given to unshelve a SHELVED_OFFLOADED server; ${s.name} is SHELVED and keeps its host.`, {
+        details: { vm_state: s.vmState, task_state: s.taskState, needs: [VmState.SHELVED_OFFLOADED] },
+      });
+    }
+    if (opts.host !== undefined && !(await this.d.hosts.find(opts.host))) throw new InvalidInputError(`Compute host ${opts.host} could not be found.`, { code: 'HOST_NOT_FOUND', hint: 'Run `novalite host list`.' });
     if (opts.availabilityZone !== undefined && !offloaded) {
       throw new InvalidStateError(`An availability zone can only be given to unshelve a SHELVED_OFFLOADED server; ${s.name} is SHELVED and keeps its host.`, {
         details: { vm_state: s.vmState, task_state: s.taskState, needs: [VmState.SHELVED_OFFLOADED] },
@@ -146,7 +152,7 @@ export class ServerRebuildsService {
     const az = opts.availabilityZone ?? (s.availabilityZone && s.availabilityZone !== dflt ? s.availabilityZone : null);
     const group = offloaded ? (await (await this.d.stores.api()).serverGroups.list(s.projectId)).find((g) => g.members.includes(s.uuid)) ?? null : null;
     const actionId = await this.begin(s, cell, 'unshelve', TaskState.UNSHELVING, 'unshelve', userId);
-    return this.tasks.unshelve(cell, { ...s, taskState: TaskState.UNSHELVING }, actionId, { availabilityZone: az, group });
+    return this.tasks.unshelve(cell, { ...s, taskState: TaskState.UNSHELVING }, actionId, { availabilityZone: az, group, host: opts.host });
   }
 
   /**

@@ -35,12 +35,20 @@ export interface CreateServer {
   availabilityZone?: string; host?: string; hints?: Record<string, string | string[]>; group?: string;
   min?: number; max?: number; configDrive?: boolean; network?: string; description?: string;
   idempotencyKey?: string; ifNotExists?: boolean; project: string; userId: string;
+  /** The guest's host name (Nova 2.90); derived from the name when not given. */
+  hostname?: string;
+  /** Server tags (Nova 2.52). */
+  tags?: string[];
+  /** Nova's reservation id, shared by the servers of one request (kept in system metadata). */
+  reservationId?: string;
 }
 
 export interface ListServers {
   project?: string; allProjects?: boolean; name?: string; status?: string; host?: string; flavor?: string; image?: string;
   changesSince?: Date; changesBefore?: Date; limit?: number; marker?: string; sortKey?: 'created_at' | 'display_name' | 'updated_at';
   sortDir?: 'asc' | 'desc'; deleted?: boolean;
+  /** Further filtering of each cell's rows (the REST API's tag, IP and attribute filters); paging applies after it. */
+  filter?: (rows: Server[]) => Promise<Server[]>;
 }
 
 const MAX_USER_DATA = 65535;
@@ -183,8 +191,9 @@ export class ServersService {
       const r = await this.d.stores.cell(cell);
       const name = n > 1 ? `${c.name}-${made.length + 1}` : c.name;
       await r.instances.create(this.newServer(c, project, flavor, image, key, metadata, p.consumerUuid, name, {
-        vmState: VmState.BUILDING, taskState: TaskState.SCHEDULING, host: p.host, node: p.nodename, az: c.availabilityZone ?? p.availabilityZone,
+        vmState: VmState.BUILDING, taskState: TaskState.SCHEDULING, host: p.host, node: p.nodename, az: c.availabilityZone ?? p.availabilityZone, index: made.length,
       }), this.now());
+      if (c.tags?.length) await r.tags.set(p.consumerUuid, c.tags, this.now());
       await api.instanceMappings.setCell([p.consumerUuid], cell.id, this.now());
       if (group) await api.serverGroups.addMember(group.id, p.consumerUuid);
       const actionId = await r.actions.start({ instanceUuid: p.consumerUuid, action: 'create', requestId, userId: c.userId, projectId: project.id }, this.now());
@@ -201,11 +210,13 @@ export class ServersService {
   }
 
   private newServer(c: CreateServer, project: Project, flavor: Flavor, image: Image | null, key: KeyPair | null, metadata: Record<string, string>, uuid: string, name: string,
-    st: { vmState: string; taskState: string | null; host: string | null; node: string | null; az: string | null }) {
+    st: { vmState: string; taskState: string | null; host: string | null; node: string | null; az: string | null; index?: number }) {
     const sys: Record<string, string> = { network: c.network ?? 'auto' };
+    if (c.reservationId) sys.reservation_id = c.reservationId;
+    if (st.index !== undefined) sys.launch_index = String(st.index);
     for (const [k, v] of Object.entries(image?.properties ?? {})) sys[`image_${k}`] = String(v);
     return {
-      uuid, name, description: c.description ?? null, hostname: name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'server',
+      uuid, name, description: c.description ?? null, hostname: c.hostname ?? (name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'server'),
       projectId: project.id, userId: c.userId, imageRef: image?.id ?? null,
       flavor: { id: flavor.id, flavorid: flavor.flavorid, name: flavor.name, vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, rootGb: flavor.rootGb, ephemeralGb: flavor.ephemeralGb, swapMb: flavor.swapMb, extraSpecs: flavor.extraSpecs },
       vmState: st.vmState, taskState: st.taskState, powerState: PowerState.NOSTATE, host: st.host, node: st.node, availabilityZone: st.az,
@@ -223,7 +234,8 @@ export class ServersService {
     const out: Server[] = [];
     for (const [i, uuid] of uuids.entries()) {
       const name = uuids.length > 1 ? `${c.name}-${i + 1}` : c.name;
-      await r.instances.create(this.newServer(c, project, flavor, image, key, metadata, uuid, name, { vmState: VmState.ERROR, taskState: null, host: null, node: null, az: c.availabilityZone ?? null }), this.now());
+      await r.instances.create(this.newServer(c, project, flavor, image, key, metadata, uuid, name, { vmState: VmState.ERROR, taskState: null, host: null, node: null, az: c.availabilityZone ?? null, index: i }), this.now());
+      if (c.tags?.length) await r.tags.set(uuid, c.tags, this.now());
       await r.instances.addFault(uuid, { code: 500, message: e.message, details: faultDetails(e.details) }, this.now());
       await api.instanceMappings.setCell([uuid], cell0.id, this.now());
       const actionId = await r.actions.start({ instanceUuid: uuid, action: 'create', requestId: `req-${randomUUID()}`, userId: c.userId, projectId: project.id }, this.now());
@@ -259,9 +271,10 @@ export class ServersService {
       const rows = await (await this.d.stores.cell(cell)).instances.list({
         projectId, host: q.host, vmStates: status?.vm, taskStates: status?.task, flavorId, imageRef: q.image,
         changesSince: q.changesSince ? isoTime(q.changesSince) : undefined, changesBefore: q.changesBefore ? isoTime(q.changesBefore) : undefined,
-        includeDeleted: q.deleted || !!q.changesSince, sortKey: key, sortDir: dir, after, limit: re ? undefined : limit,
+        includeDeleted: q.deleted || !!q.changesSince, sortKey: key, sortDir: dir, after, limit: re || q.filter ? undefined : limit,
       });
-      all.push(...(re ? rows.filter((s) => re!.test(s.name)) : rows));
+      const named = re ? rows.filter((s) => re!.test(s.name)) : rows;
+      all.push(...(q.filter ? await q.filter(named) : named));
     }
     const col = (s: Server) => (key === 'display_name' ? s.name : key === 'updated_at' ? s.updatedAt ?? '' : s.createdAt);
     all.sort((a, b) => {
@@ -271,17 +284,22 @@ export class ServersService {
     return all.slice(0, limit);
   }
 
-  async set(ref: string, projectId: string | undefined, patch: { name?: string; description?: string | null; properties?: string[]; unsetProperties?: string[] }): Promise<Server> {
+  async set(ref: string, projectId: string | undefined, patch: { name?: string; description?: string | null; hostname?: string; properties?: string[]; unsetProperties?: string[] }): Promise<Server> {
     const s = await this.get(ref, projectId);
     const r = await this.d.stores.cell(await this.cellOf(s));
     if (patch.name !== undefined) checkName('server', patch.name);
     if (patch.description !== undefined && patch.description !== null && patch.description.length > 255) throw new InvalidInputError('A description must be at most 255 characters.');
+    if (patch.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(patch.hostname)) {
+      throw new InvalidInputError(`Invalid host name ${JSON.stringify(patch.hostname)}: letters, digits and '-' (not first or last), at most 63.`);
+    }
     const md = { ...parseProperties(patch.properties), ...Object.fromEntries((patch.unsetProperties ?? []).map((k) => [k, null])) } as Record<string, string | null>;
     const limit = (await this.d.quotas.limits(s.projectId)).metadata_items;
     const after = { ...s.metadata, ...md };
     const count = Object.values(after).filter((v) => v !== null).length;
     if (limit >= 0 && count > limit) throw new NovaliteError('QUOTA_EXCEEDED', 'quota', `${count} metadata items exceed the quota of ${limit}.`);
-    if (patch.name !== undefined || patch.description !== undefined) await r.instances.update(s.uuid, { name: patch.name, description: patch.description }, this.now());
+    if (patch.name !== undefined || patch.description !== undefined || patch.hostname !== undefined) {
+      await r.instances.update(s.uuid, { name: patch.name, description: patch.description, hostname: patch.hostname }, this.now());
+    }
     if (Object.keys(md).length) await r.instances.setMetadata(s.uuid, md, this.now());
     return (await r.instances.get(s.uuid))!;
   }

@@ -16,7 +16,8 @@ export interface NewHost {
 }
 
 const COLUMNS = ['cn.*', 's.id as s_id', 's.disabled as s_disabled', 's.disabled_reason as s_disabled_reason',
-  's.forced_down as s_forced_down', 's.last_seen_up as s_last_seen_up', 's.unreachable_since as s_unreachable_since', 's.last_error as s_last_error'];
+  's.forced_down as s_forced_down', 's.last_seen_up as s_last_seen_up', 's.unreachable_since as s_unreachable_since', 's.last_error as s_last_error',
+  's.uuid as s_uuid', 's.updated_at as s_updated_at'];
 
 export class HostRepo {
   constructor(private readonly k: Knex, private readonly cell: { uuid: string; name: string | null }) {}
@@ -24,7 +25,7 @@ export class HostRepo {
   toHost(r: Row): ComputeHost {
     const dc = json(r.driver_config, {});
     return {
-      nodeId: Number(r.id), nodeUuid: r.uuid, serviceId: num(r.s_id), host: r.host, nodename: r.hypervisor_hostname,
+      nodeId: Number(r.id), nodeUuid: r.uuid, serviceId: num(r.s_id), serviceUuid: r.s_uuid ?? null, serviceUpdatedAt: r.s_updated_at ?? null, host: r.host, nodename: r.hypervisor_hostname,
       cellUuid: this.cell.uuid, cellName: this.cell.name, driver: dc.driver ?? 'fake', hypervisorType: r.hypervisor_type,
       hypervisorVersion: Number(r.hypervisor_version), vcpus: Number(r.vcpus), memoryMb: Number(r.memory_mb), localGb: Number(r.local_gb),
       vcpusUsed: Number(r.vcpus_used), memoryMbUsed: Number(r.memory_mb_used), localGbUsed: Number(r.local_gb_used),

@@ -5,6 +5,7 @@ import { ArchiveRepo } from './archive';
 import { ClaimDefaults, ClaimRepo } from './claims';
 import { FlavorRepo } from './flavors';
 import { HostRepo } from './hosts';
+import { IdentityRepo } from './identity';
 import { ImageRepo } from './images';
 import { KeyPairRepo } from './keypairs';
 import { ProjectRepo } from './projects';
@@ -16,6 +17,7 @@ import { InstanceActionRepo } from './instance-actions';
 import { InstanceRepo } from './instances';
 import { InstanceAdminRepo } from './instances-admin';
 import { MigrationRepo } from './migrations';
+import { TagRepo } from './tags';
 import { TaskRepo } from './tasks';
 
 export interface ApiRepos {
@@ -29,6 +31,7 @@ export interface ApiRepos {
   keypairs: KeyPairRepo;
   projects: ProjectRepo;
   quotas: QuotaRepo;
+  identity: IdentityRepo;
 }
 
 export interface CellRepos {
@@ -41,6 +44,7 @@ export interface CellRepos {
   actions: InstanceActionRepo;
   tasks: TaskRepo;
   migrations: MigrationRepo;
+  tags: TagRepo;
 }
 
 export type { ClaimDefaults } from './claims';
@@ -50,6 +54,7 @@ export function makeApiRepos(k: Knex): ApiRepos {
     cells: new CellMappingRepo(k), hostMappings: new HostMappingRepo(k), instanceMappings: new InstanceMappingRepo(k),
     flavors: new FlavorRepo(k), aggregates: new AggregateRepo(k), serverGroups: new ServerGroupRepo(k),
     images: new ImageRepo(k), keypairs: new KeyPairRepo(k), projects: new ProjectRepo(k), quotas: new QuotaRepo(k),
+    identity: new IdentityRepo(k),
   };
 }
 
@@ -58,6 +63,6 @@ export function makeCellRepos(k: Knex, cell: { uuid: string; name: string | null
     archive: new ArchiveRepo(k), computeNodes: new ComputeNodeRepo(k), instancesAdmin: new InstanceAdminRepo(k),
     hosts: new HostRepo(k, cell), claims: new ClaimRepo(k, defaults),
     instances: new InstanceRepo(k, cell.uuid), actions: new InstanceActionRepo(k), tasks: new TaskRepo(k),
-    migrations: new MigrationRepo(k, cell.uuid),
+    migrations: new MigrationRepo(k, cell.uuid), tags: new TagRepo(k),
   };
 }

@@ -5,7 +5,7 @@ import { KeyPair } from '../../model/images';
 type Row = Record<string, any>;
 
 const toKeyPair = (r: Row): KeyPair => ({
-  name: r.name, userId: r.user_id, projectId: r.project_id ?? null, fingerprint: r.fingerprint, publicKey: r.public_key,
+  id: Number(r.id), name: r.name, userId: r.user_id, projectId: r.project_id ?? null, fingerprint: r.fingerprint, publicKey: r.public_key,
   type: r.type === 'x509' ? 'x509' : 'ssh', createdAt: r.created_at,
 });
 

@@ -38,6 +38,18 @@ export class QuotaRepo {
     });
   }
 
+  /** Deletes a project's limits and its users' (or only one user's), as Nova's quota-set delete does. */
+  async deleteLimits(scope: { projectId: string; userId?: string }): Promise<void> {
+    await this.k.transaction(async (tx) => {
+      if (scope.userId) {
+        await tx('project_user_quotas').where({ project_id: scope.projectId, user_id: scope.userId }).del();
+        return;
+      }
+      await tx('project_user_quotas').where({ project_id: scope.projectId }).del();
+      await tx('quotas').where({ project_id: scope.projectId }).del();
+    });
+  }
+
   async usage(projectId: string, userId = ''): Promise<Record<string, number>> {
     return Object.fromEntries((await this.k('quota_usages').where({ project_id: projectId, user_id: userId })).map((r: Row) => [r.resource, Number(r.in_use)]));
   }
