@@ -62,6 +62,7 @@ export async function serverCloud(opts: { hostArgs?: string[]; steps?: string[][
     ['flavor', 'create', 'f2', '--vcpus', '2', '--ram', '1024', '--disk', '2'], ['image', 'create', 'cirros', '--file', file, '--public'], ...(opts.steps ?? [])];
   const c = opts.config ? await configuredCloud(steps, opts.config) : await apiCloud({ auth: 'keystone', steps });
   const ids = await fakeCallers(c, STANDARD_CALLERS);
+  for (const p of [ids.p1, ids.p2, ids.admin]) await c.ctx.quotas.set({ projectId: p }, { instances: 100, cores: 200, ram: 204800 });
   const image = (await c.ctx.images.list({ name: 'cirros' }))[0].id;
   const as: ServerCloud['as'] = (token, method, url, o = {}) => c.call(method, url, { token, mv: o.mv, body: o.body });
   const settle = () => settled(c.ctx);

@@ -52,6 +52,18 @@ export class AggregatesService {
     return this.get(a.uuid);
   }
 
+  /**
+   * Sets and removes metadata keys at once (a null value removes its key; a missing key is no
+   * error), as Nova's aggregate set_metadata does; a new availability zone is checked like `set`.
+   */
+  async updateMetadata(ref: string, md: Record<string, string | null>): Promise<Aggregate> {
+    const a = await this.get(ref);
+    const zone = md.availability_zone;
+    if (typeof zone === 'string') await this.checkZoneChange(a, checkName('availability zone', zone, 'availability_zone'));
+    if (Object.keys(md).length) await (await this.stores.api()).aggregates.setMetadata(a.id, md, this.now());
+    return this.get(a.uuid);
+  }
+
   /** Nova refuses to put a host in two different AZs; so do we. */
   private async checkZoneChange(a: Aggregate, zone: string): Promise<void> {
     const repo = (await this.stores.api()).aggregates;
