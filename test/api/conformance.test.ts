@@ -24,13 +24,22 @@ const MVS = ['2.1', '2.25', '2.47', '2.53', '2.61', '2.73', '2.79', '2.92'];
 const STEPS: Step[] = [...RESOURCE_STEPS, ...SERVER_STEPS, ...ADMIN_STEPS, ...FINAL_STEPS];
 const CI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
 
-/** The compute routes the modules define, listed without a server (handlers are not run). */
-function definedRoutes(): string[] {
-  const stub: any = new Proxy(() => stub, { get: () => stub, apply: () => stub });
-  return COMPUTE_ROUTES.flatMap((mod) => mod(stub)).map((d) => routeKey(d.method, `/v2.1${d.url}`));
+/**
+ * The compute routes the modules define, listed without a server (jest needs them to name the
+ * tests before any hook runs; handlers are not run). The test below checks this list against
+ * the routes the real app registers.
+ */
+function definedRoutes(): { keys: string[]; errors: string[] } {
+  const stub: any = new Proxy(() => stub, { get: (_t, k) => (k === Symbol.toPrimitive ? () => 0 : k === 'then' ? undefined : stub), apply: () => stub });
+  const keys: string[] = [];
+  const errors: string[] = [];
+  for (const mod of COMPUTE_ROUTES) {
+    try { keys.push(...mod(stub).map((d) => routeKey(d.method, `/v2.1${d.url}`))); } catch (e) { errors.push(`${mod.name}: ${e}`); }
+  }
+  return { keys, errors };
 }
 
-const defined = definedRoutes();
+const { keys: defined, errors: listingErrors } = definedRoutes();
 const registered = new Set(defined);
 /** The route a step hits at that microversion (its first registered alternative), if any. */
 const chosen = (step: Step) => stepRoutes(step).find((k) => registered.has(k));
@@ -55,13 +64,14 @@ suite(`compute API conformance with tempest's response schemas${oracle && !CI ? 
     const host = (n: string) => ['host', 'add', n, '--driver', 'fake', '--vcpus', '64', '--memory-mb', '131072', '--disk-gb', '2000'];
     cloud = await apiCloud({
       steps: [host('h1'), host('h2'), host('h3'), ['flavor', 'create', 'f1', '--vcpus', '1', '--ram', '512', '--disk', '1'],
-        ['flavor', 'create', 'f2', '--vcpus', '2', '--ram', '1024', '--disk', '2'], ['project', 'create', 'demo'], ['image', 'create', 'cirros', '--file', img],
+        ['flavor', 'create', 'f2', '--vcpus', '2', '--ram', '1024', '--disk', '2'], ['flavor', 'create', 'f3', '--vcpus', '1', '--ram', '768', '--disk', '2'], ['project', 'create', 'demo'], ['image', 'create', 'cirros', '--file', img],
         ['quota', 'set', '--project', 'admin', '--instances=-1', '--cores=-1', '--ram=-1', '--server-groups=-1', '--key-pairs=-1']],
     });
     const show = async (argv: string[]) => (await runCli([...argv, '--json'], cloud.env)).json;
     shared.image = (await show(['image', 'show', 'cirros'])).image.id;
     shared.flavorSmall = (await show(['flavor', 'show', 'f1'])).flavor.id;
     shared.flavorBig = (await show(['flavor', 'show', 'f2'])).flavor.id;
+    shared.flavorMid = (await show(['flavor', 'show', 'f3'])).flavor.id;
     shared.demo = (await cloud.ctx.projects.resolve('demo')).id;
     shared.admin = (await cloud.ctx.projects.resolve('admin')).id;
   }, 120_000);
@@ -78,6 +88,7 @@ suite(`compute API conformance with tempest's response schemas${oracle && !CI ? 
   });
 
   it('the routes listed here are the ones the app registers (apiCloud().routes)', () => {
+    expect(listingErrors).toEqual([]);
     expect(cloud.routes.filter((r) => r.service === 'compute').map((r) => routeKey(r.method, r.path)).sort()).toEqual([...defined].sort());
   });
 
@@ -94,6 +105,8 @@ suite(`compute API conformance with tempest's response schemas${oracle && !CI ? 
       beforeAll(async () => {
         runner = new Runner(cloud, mv, shared);
         await runner.run(STEPS);
+        // NOVALITE_CONFORMANCE_REPORT=FILE: every checked response (route, label, schema, errors), one JSON line each
+        if (process.env.NOVALITE_CONFORMANCE_REPORT) fs.appendFileSync(process.env.NOVALITE_CONFORMANCE_REPORT, runner.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
         // what a failed step left behind must not fill the hosts for the next microversion
         for (const key of ['server', 'evac', 'doomed']) if (runner.st.ids[key]) await runCli(['server', 'delete', runner.st.ids[key], '--force'], cloud.env);
       }, 300_000);

@@ -161,13 +161,18 @@ describe('server actions', () => {
     expect((await status(id)).status).toBe('ACTIVE');
   });
 
-  it('os-resetState is for admins; os-getConsoleOutput answers 200 with the log', async () => {
+  it('os-resetState and injectNetworkInfo are for admins; os-getConsoleOutput answers 200 with the log', async () => {
     const id = await k.boot('member', 'p9');
     expect((await act('member', id, { 'os-resetState': { state: 'error' } })).status).toBe(403);
     expect((await act('admin', id, { 'os-resetState': { state: 'bogus' } })).status).toBe(400);
     expect((await act('admin', id, { 'os-resetState': { state: 'error' } })).status).toBe(202);
     expect((await status(id)).status).toBe('ERROR');
     await act('admin', id, { 'os-resetState': { state: 'active' } });
+    expect((await act('member', id, { injectNetworkInfo: null })).status).toBe(403);
+    expect((await act('admin', id, { injectNetworkInfo: null })).status).toBe(202);
+    await act('admin', id, { lock: null });
+    expect((await act('admin', id, { injectNetworkInfo: null })).status).toBe(409);
+    await act('admin', id, { unlock: null });
     const out = await act('member', id, { 'os-getConsoleOutput': { length: 5 } });
     expect(out.status).toBe(200);
     expectCompute('v2_1.servers:get_console_output', out);

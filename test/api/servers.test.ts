@@ -9,7 +9,10 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 describe('POST /servers', () => {
   let k: ServerCloud;
   beforeAll(async () => {
-    k = await serverCloud({ steps: [['host', 'add', 'slow', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16384', '--disk-gb', '200', '--fake-spawn-seconds', '0.5']] });
+    k = await serverCloud({
+      steps: [['host', 'add', 'slow', '--driver', 'fake', '--vcpus', '8', '--memory-mb', '16384', '--disk-gb', '200', '--fake-spawn-seconds', '0.5'],
+        ['flavor', 'create', 'huge', '--vcpus', '64', '--ram', '65536', '--disk', '1']],
+    });
   });
   afterAll(async () => { await k.close(); });
 
@@ -69,6 +72,15 @@ describe('POST /servers', () => {
     expect([r.status, r.body.badRequest?.message]).toEqual([400, expect.stringContaining(word)]);
   });
 
+  it('boots with the caller\'s key pair and a config drive; another user\'s key pair is a 400', async () => {
+    await k.c.ctx.keypairs.create({ name: 'k1', userId: 'member-user', projectId: k.ids.p1 });
+    const id = await k.boot('member', 'keyed', { key_name: 'k1', config_drive: 'true' });
+    const s = (await k.as('member', 'GET', `/v2.1/servers/${id}`)).body.server;
+    expect([s.key_name, s.config_drive]).toEqual(['k1', 'True']);
+    const theirs = await k.as('other', 'POST', '/v2.1/servers', { body: { server: { name: 'x', imageRef: k.image, flavorRef: 'f1', key_name: 'k1' } } });
+    expect(theirs.status).toBe(400);
+  });
+
   it('forcing a host (az:host, 2.74 host) is for admins; readers cannot create', async () => {
     const forced = await k.as('member', 'POST', '/v2.1/servers', { body: { server: { name: 'f', imageRef: k.image, flavorRef: 'f1', availability_zone: 'nova:h2' } } });
     expect(forced.status).toBe(403);
@@ -85,13 +97,16 @@ describe('POST /servers', () => {
   });
 
   it('a server no host can take is accepted and ends in ERROR with its fault', async () => {
-    await k.as('admin', 'POST', '/v2.1/servers', { body: { server: { name: 'big', imageRef: k.image, flavorRef: 'f1', availability_zone: 'nowhere' } } }).then((r) => expect(r.status).toBe(202));
+    expect((await k.as('admin', 'POST', '/v2.1/servers', { body: { server: { name: 'big', imageRef: k.image, flavorRef: 'f1', availability_zone: 'nowhere' } } })).status).toBe(400);
+    await k.as('admin', 'POST', '/v2.1/servers', { body: { server: { name: 'big', imageRef: k.image, flavorRef: 'huge' } } }).then((r) => expect(r.status).toBe(202));
     await k.settle();
     const list = await k.as('admin', 'GET', '/v2.1/servers/detail?name=^big$');
     expect(list.body.servers[0]).toMatchObject({ status: 'ERROR', fault: { code: 500, message: expect.stringMatching(/host/i) } });
     expectCompute('servers:list_servers_detail', list);
-    const member = await k.boot('member', 'x');
-    expect(member).toBeTruthy();
+    const del = await k.as('admin', 'DELETE', `/v2.1/servers/${list.body.servers[0].id}`);
+    expect(del.status).toBe(204);
+    await k.settle();
+    expect((await k.as('admin', 'GET', `/v2.1/servers/${list.body.servers[0].id}`)).status).toBe(404);
   });
 });
 

@@ -3,10 +3,15 @@
  * Its schemas stop at v2_79 and some clients validate with a fixed v2_1 schema at every
  * microversion, so a Nova-conformant answer at a later microversion would fail them. Each entry
  * widens tempest's schema for exactly the change nova/api/openstack/compute/
- * rest_api_version_history.rst documents, from that microversion on; nothing else is relaxed.
+ * rest_api_version_history.rst documents, from that microversion on (fields Nova dropped are
+ * then refused, not just optional); nothing else is relaxed.
  */
 import type { SchemaAdjuster, TempestSchema } from '../../helpers/tempest';
-import { cmpMv } from './runner';
+
+const cmpMv = (a: string, b: string) => {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  return x[0] - y[0] || x[1] - y[1];
+};
 
 type Obj = { properties?: Record<string, unknown>; required?: string[] };
 interface Change {
@@ -17,7 +22,8 @@ interface Change {
   /** Path of the object schema to change, under the tempest schema. */
   at: string[];
   add?: Record<string, unknown>;
-  unrequire?: string[];
+  /** Fields Nova stopped returning: no longer required, and (additionalProperties being false) refused. */
+  remove?: string[];
 }
 
 const str = { type: ['string', 'null'] };
@@ -30,8 +36,8 @@ export const CHANGES: Change[] = [
   { schema: /\.servers\.show_instance_action$/, from: '2.84', note: '2.84 event details', at: ['response_body', 'properties', 'instanceAction', 'properties', 'events', 'items'], add: { details: str } },
   { schema: /\.migrations\.list_migrations$/, from: '2.59', note: '2.59 migrations_links', at: ['response_body'], add: { migrations_links: links } },
   { schema: /\.migrations\.list_migrations$/, from: '2.80', note: '2.80 migration user_id/project_id', at: ['response_body', 'properties', 'migrations', 'items'], add: { user_id: str, project_id: str } },
-  { schema: /\.hypervisors\.list_hypervisors_detail$/, from: '2.88', note: '2.88 hypervisor fields removed', at: ['response_body', 'properties', 'hypervisors', 'items'], unrequire: HYPERVISOR_DROPPED },
-  { schema: /\.hypervisors\.get_hypervisor$/, from: '2.88', note: '2.88 hypervisor fields removed, uptime added', at: ['response_body', 'properties', 'hypervisor'], unrequire: HYPERVISOR_DROPPED, add: { uptime: str } },
+  { schema: /\.hypervisors\.list_hypervisors_detail$/, from: '2.88', note: '2.88 hypervisor fields removed, uptime added', at: ['response_body', 'properties', 'hypervisors', 'items'], remove: HYPERVISOR_DROPPED, add: { uptime: str } },
+  { schema: /\.hypervisors\.get_hypervisor$/, from: '2.88', note: '2.88 hypervisor fields removed, uptime added', at: ['response_body', 'properties', 'hypervisor'], remove: HYPERVISOR_DROPPED, add: { uptime: str } },
 ];
 
 export const novaAfterTempest: SchemaAdjuster = (id, mv, schema) => {
@@ -44,7 +50,8 @@ export const novaAfterTempest: SchemaAdjuster = (id, mv, schema) => {
     if (!o || typeof o !== 'object') throw new Error(`${id} has no ${c.at.join('/')} for the ${c.note} change`);
     const obj = o as Obj;
     if (c.add) obj.properties = { ...(obj.properties ?? {}), ...c.add };
-    if (c.unrequire && obj.required) obj.required = obj.required.filter((k) => !c.unrequire!.includes(k));
+    for (const k of c.remove ?? []) delete obj.properties?.[k];
+    if (c.remove && obj.required) obj.required = obj.required.filter((k) => !c.remove!.includes(k));
   }
   return { schema: copy, notes: hits.map((c) => c.note) };
 };

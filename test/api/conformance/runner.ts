@@ -9,6 +9,7 @@ import { runCli } from '../../helpers/cli';
 import type { ApiCloud, ApiResponse } from '../../helpers/api';
 import { validateCompute } from '../../helpers/tempest';
 import { routeKey, specOf, type Spec } from './table';
+import { novaAfterTempest } from './nova-after-tempest';
 
 export interface Result { route: string; mv: string; label: string; schema: string; errors: string[] }
 
@@ -72,7 +73,7 @@ function checkSpec(spec: Spec, mv: string, res: ApiResponse): { schema: string; 
   }
   const name = spec.withAdminPass && hasAdminPass(res.body) ? spec.withAdminPass : spec.name;
   const ref = 'client' in spec ? { client: spec.client, name, mv } : { module: spec.module, name, mv };
-  return validateCompute(ref, res.status, res.text === '' ? undefined : res.body ?? res.text, res.headers);
+  return validateCompute(ref, res.status, res.text === '' ? undefined : res.body ?? res.text, res.headers, novaAfterTempest);
 }
 
 function faultErrors(res: ApiResponse, statuses: number[]): string[] {

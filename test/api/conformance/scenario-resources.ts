@@ -14,6 +14,7 @@ const flavorBody = (name: string, mv: string, extra: Record<string, unknown> = {
 
 export const RESOURCE_STEPS: Step[] = [
   { route: 'GET /', method: 'GET', path: () => '/' },
+  { route: 'GET /openapi.json', method: 'GET', path: () => '/openapi.json' },
 
   // flavors
   {

@@ -48,6 +48,7 @@ const LEGACY_SERVICES: Record<string, Spec> = {
 export const TABLE: Record<string, Entry> = {
   // version document of /v2.1 (the root `GET /` is checked apart: it is not a compute route)
   'GET /': c('versions', 'get_one_version'),
+  'GET /openapi.json': none("novalite's own OpenAPI document of its routes, not a Nova API", 200),
 
   // servers
   'GET /servers': s('list_servers'),

@@ -3,7 +3,7 @@
  * actions: os-resetState (admin), os-getConsoleOutput, forceDelete and restore (soft delete),
  * os-get*Console (no console proxy: Nova's "unavailable console type").
  */
-import { InvalidInputError } from '../../errors';
+import { ConflictError, InvalidInputError } from '../../errors';
 import type { ActionDef } from './server-actions';
 import { runTask } from './server-actions-lifecycle';
 import { orNotImplemented } from './server-common';
@@ -19,6 +19,13 @@ export const ADMIN_ACTIONS: Record<string, ActionDef> = {
   'os-resetState': {
     policy: 'os_compute_api:os-admin-actions:reset_state',
     run: async ({ deps, s, arg }) => { await deps.ctx.serverRebuilds.resetState(s.uuid, s.projectId, { active: arg.state === 'active' }); },
+  },
+  injectNetworkInfo: {
+    // Nova's libvirt driver does nothing here either: guests take their network from DHCP or the config drive.
+    policy: 'os_compute_api:os-admin-actions:inject_network_info',
+    run: async ({ s }) => {
+      if (s.locked) throw new ConflictError(`Instance ${s.uuid} is locked.`, { code: 'SERVER_LOCKED' });
+    },
   },
   'os-getConsoleOutput': {
     policy: 'os_compute_api:os-console-output', status: 200,

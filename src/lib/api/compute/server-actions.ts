@@ -94,6 +94,7 @@ serverActionRoutes.rules = {
   'os_compute_api:os-shelve:unshelve_to_host': 'rule:admin_api',
   'os_compute_api:os-shelve:shelve_offload': 'rule:admin_api',
   'os_compute_api:os-admin-actions:reset_state': 'rule:admin_api',
+  'os_compute_api:os-admin-actions:inject_network_info': 'rule:admin_api',
   'os_compute_api:os-admin-password': 'rule:admin_or_member',
   'os_compute_api:os-console-output': 'rule:admin_or_member',
   'os_compute_api:os-deferred-delete:restore': 'rule:admin_or_member',

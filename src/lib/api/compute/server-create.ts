@@ -84,6 +84,13 @@ async function placement(deps: ApiDeps, req: FastifyRequest, s: Body): Promise<{
     if (byHost && byNode && byHost.host !== byNode.host) throw bad(`Hypervisor ${s.hypervisor_hostname} is not on host ${s.host}.`, 'HOST_NOT_FOUND');
     host = (byHost ?? byNode)!.host;
   }
+  // A forced host decides the zone (Nova uses the host's own zone on a mismatch); otherwise the
+  // zone must be one that has an enabled host, as Nova checks before it schedules.
+  if (host) return { host };
+  if (az !== undefined) {
+    const zones = new Set((await deps.ctx.hosts.list()).filter((h) => !h.disabled).map((h) => h.availabilityZone));
+    if (!zones.has(az)) throw bad('The requested availability zone is not available', 'AZ_NOT_AVAILABLE');
+  }
   return { az, host };
 }
 

@@ -140,6 +140,7 @@ export const ACTION_SCHEMAS: Record<string, VersionedSchema[]> = {
   createBackup: [{ schema: action('createBackup', obj({ name: NAME, backup_type: { type: 'string' }, rotation: { type: ['integer', 'string'], pattern: '^[0-9]+$', minimum: 0 }, metadata: METADATA }, ['name', 'backup_type', 'rotation'])) }],
   changePassword: [{ schema: action('changePassword', obj({ adminPass: { type: 'string' } }, ['adminPass'])) }],
   'os-resetState': [{ schema: action('os-resetState', obj({ state: { type: 'string', enum: ['active', 'error'] } }, ['state'])) }],
+  injectNetworkInfo: [{ schema: action('injectNetworkInfo') }],
   'os-getConsoleOutput': [{ schema: action('os-getConsoleOutput', obj({ length: { type: ['integer', 'string', 'null'], pattern: '^-?[0-9]+$', minimum: -1 } })) }],
   forceDelete: [{ schema: action('forceDelete') }],
   restore: [{ schema: action('restore') }],
