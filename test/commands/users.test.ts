@@ -44,6 +44,8 @@ async function run(id: string, argv: string[], env: Record<string, string>): Pro
   outputs.push(stdout, stderr);
   let json: any;
   try { json = JSON.parse(stdout); } catch { json = undefined; }
+  // Node's own process warnings (listener counts of the shared in-process stdout) are not the command's output.
+  stderr = stderr.replace(/^\(node:\d+\) \w*Warning:.*\n(\(Use `node --trace-warnings.*\n)?/gm, '');
   return { code, stdout, stderr, json };
 }
 

@@ -7,7 +7,12 @@ import { describeLab, fixtureDomainXml, labSsh, labWaitForText, type LabHostNumb
 const BOOT_TIMEOUT_MS = 90_000; // about 8 s under TCG; generous for a loaded CI machine
 
 async function ok(host: LabHostNumber, command: string, input?: string): Promise<string> {
-  const r = await labSsh(host, command, { input });
+  // The libvirt suite stops host1's sshd for a few seconds (a host going away mid-spawn): wait it out.
+  let r = await labSsh(host, command, { input });
+  for (let i = 0; i < 60 && r.code === 255 && /Connection refused/.test(r.stderr); i++) {
+    await new Promise((res) => setTimeout(res, 1000));
+    r = await labSsh(host, command, { input });
+  }
   if (r.code !== 0) throw new Error(`host${host}: \`${command}\` exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
 }
