@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, setupEnv, type CliResult } from '../helpers/cli';
+import { describeLab as labDescribe } from '../helpers/lab';
 
 export interface Lab {
   key: string; state: string; script: string;
@@ -28,14 +29,9 @@ export function lab(): Lab | null {
   };
 }
 
-/** Under CI the lab must be there (no suite may skip); elsewhere the suite is skipped without it. */
+/** The lab's own describeLab decides run, skip (outside CI only) or fail (CI without the lab). */
 export function describeLab(name: string, fn: (l: Lab) => void): void {
-  const l = lab();
-  if (!l && process.env.CI === 'true') {
-    describe(name, () => { it('needs the libvirt lab', () => { throw new Error('CI=true but the libvirt lab is not running (scripts/test.sh starts it).'); }); });
-    return;
-  }
-  (l ? describe : describe.skip)(name, () => fn(l as Lab));
+  labDescribe(name, () => fn(lab() as Lab));
 }
 
 /** Runs a command on a lab host through the system ssh client (not novalite's transport). */
